@@ -1,0 +1,19 @@
+import { InvalidOptionsError } from './errors';
+
+/**
+ * Builds an HTTP Basic `Authorization` value (RFC 7617) with UTF-8 credentials, without
+ * Node's Buffer, so it runs wherever fetch runs. Passwords may contain `:` and any Unicode;
+ * a username may not contain `:`, because the server splits at the first one.
+ */
+export function basicAuthorization(username: string, password: string): string {
+  if (username.includes(':')) {
+    throw new InvalidOptionsError(
+      'username',
+      'The username contains ":", which HTTP Basic cannot carry (the server splits at the first ":"). Use a username without ":".',
+    );
+  }
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}

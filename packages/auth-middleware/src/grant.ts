@@ -1,0 +1,52 @@
+import type { TokenSet } from './token-set';
+
+/** What a grant step gets from the token manager. */
+export interface GrantContext {
+  /** Aborts the token request on timeout. Pass it to fetch. */
+  readonly signal: AbortSignal;
+  /** The current time in epoch milliseconds (the injectable clock). */
+  readonly now: number;
+}
+
+/**
+ * One way of getting tokens, split like oauth4webapi: `request` sends and returns the raw
+ * Response; `process` validates a 2xx Response and returns a typed TokenSet (or throws an
+ * InvalidTokenResponseError naming the bad field). The token manager turns non-2xx answers
+ * into TokenEndpointErrors between the two steps, so `process` only sees successes.
+ */
+export interface GrantStep<Input> {
+  request(input: Input, context: GrantContext): Promise<Response>;
+  process(response: Response, input: Input, context: GrantContext): Promise<TokenSet>;
+}
+
+/** How tokens are obtained and used for one API and one set of credentials. */
+export interface GrantStrategy {
+  /** A short name for logs and store keys, e.g. `cloudlx` or `sensu`. */
+  readonly name: string;
+  /**
+   * Everything that identifies whose tokens these are (base URL, client id, username, the
+   * secret itself...). Hashed into the store key, never stored or logged.
+   */
+  readonly identity: readonly string[];
+  /** Values that must never appear in an error or log line (secrets, passwords). */
+  readonly secrets: readonly string[];
+  /** The token endpoint URLs: checked for plain http, and never intercepted. */
+  readonly tokenUrls: readonly string[];
+  /** Gets a fresh TokenSet with the primary credentials. */
+  readonly acquire: GrantStep<void>;
+  /** Gets a fresh TokenSet from the current one (its refresh token). Optional. */
+  readonly refresh?: GrantStep<TokenSet>;
+  /**
+   * Whether a refresh failure means the refresh token itself is dead (invalid, expired,
+   * revoked, reused), so the primary grant should be tried. Default: the endpoint answered
+   * 400 or 401.
+   */
+  isRefreshRejected?(error: unknown): boolean;
+  /**
+   * Whether an acquire failure means the primary credentials are wrong. Default: the
+   * endpoint answered 400 or 401.
+   */
+  isCredentialsRejected?(error: unknown): boolean;
+  /** Puts the token on a request. Default: `Authorization: Bearer <access token>`. */
+  authorize?(headers: Headers, tokens: TokenSet): void;
+}

@@ -1,0 +1,36 @@
+export {
+  type Auth,
+  createStaticAuth,
+  createTokenAuth,
+  type RequestFetch,
+  type StaticAuthOptions,
+  type TokenAuth,
+  type TokenAuthOptions,
+} from './auth';
+export { basicAuthorization } from './basic-auth';
+export {
+  AuthError,
+  type AuthErrorCode,
+  CredentialsRejectedError,
+  InsecureTransportError,
+  InvalidOptionsError,
+  InvalidTokenResponseError,
+  TokenEndpointError,
+  type TokenEndpointErrorDetails,
+  TokenRequestError,
+} from './errors';
+export type { GrantContext, GrantStep, GrantStrategy } from './grant';
+export type { AuthErrorEvent, AuthHooks, AuthLogger, TokenEvent } from './observability';
+export { redact } from './redact';
+export { TokenManager, type TokenManagerOptions } from './token-manager';
+export {
+  optionalString,
+  processOAuth2TokenResponse,
+  readJsonObject,
+  requireNumber,
+  requireString,
+  tokenEndpointError,
+} from './token-response';
+export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';
+export { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
+export { assertSecureUrl } from './transport';

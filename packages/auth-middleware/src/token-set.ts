@@ -1,0 +1,36 @@
+/** The tokens a grant returned, with the expiry as an absolute instant. */
+export interface TokenSet {
+  /** The access token to put on requests. */
+  readonly accessToken: string;
+  /** The refresh token, when the grant issued one. */
+  readonly refreshToken?: string;
+  /** When the access token stops working, in epoch milliseconds; absent when unknown. */
+  readonly expiresAt?: number;
+  /** The token type, e.g. `Bearer`. */
+  readonly tokenType?: string;
+  /** When the token set was obtained, in epoch milliseconds (bounds the refresh skew). */
+  readonly obtainedAt?: number;
+  /** The granted scope, when the server says. */
+  readonly scope?: string;
+}
+
+/**
+ * Turns a relative lifetime in seconds (OAuth2 `expires_in`, as CloudLX and CloudCX send)
+ * into an absolute expiry in epoch milliseconds, measured from `now`.
+ */
+export function expiresAtFromExpiresIn(expiresIn: number, now: number): number {
+  if (!Number.isFinite(expiresIn) || expiresIn < 0) {
+    throw new RangeError(`expires_in must be a non-negative number of seconds, got ${expiresIn}.`);
+  }
+  return now + expiresIn * 1000;
+}
+
+/**
+ * Turns an absolute expiry in epoch seconds (Sensu's `expires_at`) into epoch milliseconds.
+ */
+export function expiresAtFromEpochSeconds(epochSeconds: number): number {
+  if (!Number.isFinite(epochSeconds) || epochSeconds < 0) {
+    throw new RangeError(`expires_at must be epoch seconds, got ${epochSeconds}.`);
+  }
+  return epochSeconds * 1000;
+}
