@@ -26,7 +26,9 @@ function strategy(counts, delayMs = 0) {
         refresh_token: `refresh-${counts.acquire}-${counts.refresh}`,
       };
       void context;
-      return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(body), {
+        headers: { 'content-type': 'application/json' },
+      });
     },
     process: (response, _input, context) => processOAuth2TokenResponse(response, context.now),
   });
@@ -80,12 +82,16 @@ async function concurrency() {
   const auth = createTokenAuth({ strategy: strategy(counts, 20), clock: () => now });
   const client = createClient({ baseUrl: BASE, fetch: auth.wrapFetch(async () => ok()) });
   const burst = async () => {
-    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => client.GET('/things')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 1000 }, () => client.GET('/things')),
+    );
     return results.filter((r) => r.status === 'fulfilled' && r.value.response.ok).length;
   };
   const cold = await burst();
   console.log('1,000 concurrent requests:');
-  console.log(`  cold start: ${cold} succeeded, token calls ${counts.acquire + counts.refresh} (goal: exactly 1)`);
+  console.log(
+    `  cold start: ${cold} succeeded, token calls ${counts.acquire + counts.refresh} (goal: exactly 1)`,
+  );
   now += 3600 * 1000; // past the expiry
   const before = counts.refresh;
   const atExpiry = await burst();
