@@ -34,3 +34,15 @@ export {
 export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';
 export { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
 export { assertSecureUrl } from './transport';
+export {
+  apiKeyControls,
+  baseUrlOption,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  formBody,
+  rawResponse,
+  splitClientOptions,
+  stringOption,
+  tokenControls,
+} from './client-options';
+export { ApiResponseError } from './api-error';

@@ -1,1 +1,11 @@
+export {
+  createSensuClient,
+  SENSU_BASE_URL,
+  type SensuApiKeyAuth,
+  type SensuAuthControls,
+  type SensuClient,
+  type SensuClientOptions,
+  type SensuEntity,
+  type SensuPasswordAuth,
+} from './client';
 export type { components, operations, paths } from './generated/schema';

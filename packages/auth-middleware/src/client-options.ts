@@ -1,0 +1,146 @@
+import type { ClientOptions } from 'openapi-fetch';
+import type { RequestFetch, TokenAuth } from './auth';
+import { InvalidOptionsError } from './errors';
+import type { AuthHooks, AuthLogger } from './observability';
+import type { TokenManagerOptions } from './token-manager';
+import type { TokenStore } from './token-store';
+
+/** Options every tokenwire vendor client takes, besides its credentials. */
+export interface CommonClientOptions extends Omit<ClientOptions, 'baseUrl' | 'fetch'> {
+  /** The fetch to send requests with (default `globalThis.fetch`). */
+  fetch?: RequestFetch;
+  /** Where tokens live (default: in memory). Share one to share tokens across clients. */
+  store?: TokenStore;
+  /** Refresh this long before expiry, clamped to half the lifetime. Default 30 s. */
+  refreshSkewMs?: number;
+  /** Abort token requests after this long. Default 30 s. */
+  timeoutMs?: number;
+  /** Allow credentials over plain http to non-loopback hosts. Default false. */
+  allowInsecureHttp?: boolean;
+  /** The clock in epoch milliseconds (tests). Default `Date.now`. */
+  clock?: () => number;
+  hooks?: AuthHooks;
+  logger?: AuthLogger;
+}
+
+/** A required, non-empty string option without line breaks, or an error naming it. */
+export function stringOption(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidOptionsError(
+      option,
+      `${option} is ${value === undefined ? 'missing' : 'empty or not a string'}: pass the ${option} issued by the vendor.`,
+    );
+  }
+  if (/[\r\n]/.test(value)) {
+    throw new InvalidOptionsError(option, `${option} contains a line break; pass it exactly as issued.`);
+  }
+  return value;
+}
+
+/** An absolute http(s) base URL without a trailing slash, or an error naming the option. */
+export function baseUrlOption(value: unknown, option = 'baseUrl'): string {
+  const text = stringOption(value, option);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidOptionsError(
+      option,
+      `${option} "${text}" is not an absolute URL; expected e.g. https://api.example.com.`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidOptionsError(option, `${option} must be an http(s) URL, got ${url.protocol}.`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new InvalidOptionsError(
+      option,
+      `${option} must not carry a query, fragment or credentials; pass credentials as options.`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Sends a request through an openapi-fetch call and hands back the untouched Response, so
+ * a token response can be validated by the grant's `process` step (openapi-fetch reads the
+ * body of error answers itself; it gets a clone).
+ */
+export async function rawResponse(
+  send: (fetch: RequestFetch) => Promise<unknown>,
+  fetch: RequestFetch,
+): Promise<Response> {
+  let raw: Response | undefined;
+  await send(async (request) => {
+    raw = await fetch(request);
+    return raw.clone();
+  });
+  if (!raw) throw new TypeError('The request was not sent.');
+  return raw;
+}
+
+/** The token controls every vendor client exposes as `client.auth`. */
+export interface ClientAuthControls {
+  /** The current access token, acquiring or refreshing it first if needed. */
+  getAccessToken(signal?: AbortSignal): Promise<string>;
+  /** Refreshes now (falling back to the primary grant when the refresh is refused). */
+  refresh(signal?: AbortSignal): Promise<void>;
+  /** Forgets the stored tokens; the next request gets new ones. */
+  invalidate(): Promise<void>;
+}
+
+/** Serialises a flat object as `application/x-www-form-urlencoded`. */
+export function formBody(fields: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined && value !== null) params.set(name, String(value));
+  }
+  return params.toString();
+}
+
+/** `client.auth` of a client that uses tokens. */
+export function tokenControls(auth: TokenAuth): ClientAuthControls {
+  return {
+    getAccessToken: (signal) => auth.getAccessToken(signal),
+    refresh: async (signal) => {
+      await auth.refresh(signal);
+    },
+    invalidate: () => auth.invalidate(),
+  };
+}
+
+/** `client.auth` of a client that sends a fixed API key: there is no token to manage. */
+export function apiKeyControls(option: string): ClientAuthControls {
+  return {
+    getAccessToken: async () => {
+      throw new InvalidOptionsError(
+        option,
+        'This client authenticates with an API key, which is sent as is: there is no access token.',
+      );
+    },
+    refresh: async () => {},
+    invalidate: async () => {},
+  };
+}
+
+/**
+ * Splits a vendor client's common options into the token manager's options, the options
+ * passed through to openapi-fetch, and the fetch to send with.
+ */
+export function splitClientOptions(options: CommonClientOptions): {
+  manager: TokenManagerOptions;
+  client: Omit<ClientOptions, 'baseUrl' | 'fetch'>;
+  fetch: RequestFetch;
+} {
+  const { fetch, store, refreshSkewMs, timeoutMs, allowInsecureHttp, clock, hooks, logger, ...client } =
+    options;
+  const manager: TokenManagerOptions = {};
+  if (store !== undefined) manager.store = store;
+  if (refreshSkewMs !== undefined) manager.refreshSkewMs = refreshSkewMs;
+  if (timeoutMs !== undefined) manager.timeoutMs = timeoutMs;
+  if (allowInsecureHttp !== undefined) manager.allowInsecureHttp = allowInsecureHttp;
+  if (clock !== undefined) manager.clock = clock;
+  if (hooks !== undefined) manager.hooks = hooks;
+  if (logger !== undefined) manager.logger = logger;
+  return { manager, client, fetch: fetch ?? ((request) => globalThis.fetch(request)) };
+}

@@ -1,0 +1,186 @@
+import {
+  apiKeyControls,
+  baseUrlOption,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  createStaticAuth,
+  createTokenAuth,
+  formBody,
+  type GrantStrategy,
+  InvalidOptionsError,
+  processOAuth2TokenResponse,
+  rawResponse,
+  splitClientOptions,
+  stringOption,
+  tokenControls,
+} from '@tokenwire/auth-middleware';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { CloudCxApiError } from './errors';
+import type { components, paths } from './generated/schema';
+
+/** OAuth2 password grant: the OAuth client plus a Control Panel user. */
+export interface CloudCxPasswordAuth {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+}
+
+/** An API key created in the Control Panel, sent as `Authorization: Bearer <key>`. */
+export interface CloudCxApiKeyAuth {
+  apiKey: string;
+}
+
+export interface CloudCxClientOptions extends CommonClientOptions {
+  /** Your tenant's Control Panel origin, e.g. `https://cx.cloudfon.net:9001` (required). */
+  baseUrl: string;
+  auth: CloudCxPasswordAuth | CloudCxApiKeyAuth;
+}
+
+export type CloudCxUser = components['schemas']['User'];
+
+export interface CloudCxClient extends Client<paths> {
+  readonly auth: ClientAuthControls;
+  /** Every user, page after page (1-based `pageIndex`), as one async iterator. */
+  iterateUsers(
+    query?: { pageSize?: number; keywords?: string },
+    init?: { signal?: AbortSignal },
+  ): AsyncGenerator<CloudCxUser, void, undefined>;
+}
+
+const SUCCESS = '0000';
+
+/** Turns any envelope whose `code` is not "0000" into a thrown CloudCxApiError. */
+const envelopeCheck: Middleware = {
+  async onResponse({ response }) {
+    if (!response.ok || !response.headers.get('content-type')?.includes('json')) return undefined;
+    let body: unknown;
+    try {
+      body = await response.clone().json();
+    } catch {
+      return undefined;
+    }
+    if (typeof body !== 'object' || body === null || !('code' in body)) return undefined;
+    const { code, message } = body as { code: unknown; message?: unknown };
+    if (code === SUCCESS) return undefined;
+    throw new CloudCxApiError(
+      String(code),
+      typeof message === 'string' ? message : null,
+      response.status,
+      response,
+    );
+  },
+};
+
+function passwordAuth(auth: object): auth is CloudCxPasswordAuth {
+  return ['clientId', 'clientSecret', 'username', 'password'].some((key) => key in auth);
+}
+
+/**
+ * A typed CloudCX client for one tenant. With `auth: { clientId, clientSecret, username,
+ * password }` it uses the OAuth2 password grant (form-encoded), refreshes with the
+ * `refresh_token` grant when one was issued (else repeats the password grant), and replays
+ * a 401 once. With `auth: { apiKey }` it sends `Authorization: Bearer <key>` and never calls
+ * `/oauth/token`. Envelopes whose `code` is not `"0000"` reject with a CloudCxApiError.
+ */
+export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClient {
+  const { baseUrl: baseUrlInput, auth: authInput, ...rest } = options;
+  const baseUrl = baseUrlOption(baseUrlInput);
+  if (typeof authInput !== 'object' || authInput === null) {
+    throw new InvalidOptionsError(
+      'auth',
+      'auth is missing: pass { clientId, clientSecret, username, password } or { apiKey }.',
+    );
+  }
+  const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
+  const hasKey = 'apiKey' in authInput;
+  if (hasKey && passwordAuth(authInput)) {
+    throw new InvalidOptionsError(
+      'auth',
+      'auth has both an apiKey and password-grant credentials: pass one or the other.',
+    );
+  }
+
+  let controls: ClientAuthControls;
+  let fetch = send;
+  if (hasKey) {
+    const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
+    const auth = createStaticAuth({
+      headers: { Authorization: `Bearer ${apiKey}` },
+      ...(manager.allowInsecureHttp === undefined ? {} : { allowInsecureHttp: manager.allowInsecureHttp }),
+    });
+    fetch = auth.wrapFetch(send);
+    controls = apiKeyControls('auth.apiKey');
+  } else {
+    const clientId = stringOption(authInput.clientId, 'auth.clientId');
+    const clientSecret = stringOption(authInput.clientSecret, 'auth.clientSecret');
+    const username = stringOption(authInput.username, 'auth.username');
+    const password = stringOption(authInput.password, 'auth.password');
+    const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: send });
+    const requestToken = (body: components['schemas']['TokenRequest'], signal: AbortSignal) =>
+      rawResponse(
+        (fetch) =>
+          tokenClient.POST('/oauth/token', {
+            body,
+            bodySerializer: formBody,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            parseAs: 'stream',
+            signal,
+            fetch,
+          }),
+        send,
+      );
+    const strategy: GrantStrategy = {
+      name: 'cloudcx',
+      identity: [baseUrl, clientId, clientSecret, username, password],
+      secrets: [clientSecret, password],
+      tokenUrls: [`${baseUrl}/oauth/token`],
+      acquire: {
+        request: (_input, { signal }) =>
+          requestToken(
+            { grant_type: 'password', client_id: clientId, client_secret: clientSecret, username, password },
+            signal,
+          ),
+        process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+      },
+      refresh: {
+        request: (current, { signal }) =>
+          requestToken(
+            {
+              grant_type: 'refresh_token',
+              client_id: clientId,
+              client_secret: clientSecret,
+              refresh_token: current.refreshToken ?? '',
+            },
+            signal,
+          ),
+        process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+      },
+    };
+    const auth = createTokenAuth({ ...manager, strategy });
+    fetch = auth.wrapFetch(send);
+    controls = tokenControls(auth);
+  }
+
+  const client = createClient<paths>({ ...clientOptions, baseUrl, fetch });
+  client.use(envelopeCheck);
+
+  async function* iterateUsers(
+    query: { pageSize?: number; keywords?: string } = {},
+    init: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<CloudCxUser, void, undefined> {
+    for (let pageIndex = 1; ; pageIndex++) {
+      const { data, response } = await client.GET('/openapi/v2/user/page', {
+        params: { query: { ...query, pageIndex } },
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+      if (!data) throw new CloudCxApiError(`HTTP_${response.status}`, null, response.status, response);
+      const page = data.data;
+      if (!page) return;
+      yield* page.content;
+      if (pageIndex >= page.totalPages || page.content.length === 0) return;
+    }
+  }
+
+  return Object.assign(client, { auth: controls, iterateUsers });
+}

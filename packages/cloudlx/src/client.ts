@@ -1,0 +1,129 @@
+import {
+  baseUrlOption,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  createTokenAuth,
+  formBody,
+  type GrantStrategy,
+  InvalidOptionsError,
+  processOAuth2TokenResponse,
+  type RequestFetch,
+  rawResponse,
+  splitClientOptions,
+  stringOption,
+  tokenControls,
+} from '@tokenwire/auth-middleware';
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './generated/schema';
+
+/** CloudLX's production API. */
+export const CLOUDLX_BASE_URL = 'https://cloudlx.epsilontel.com';
+
+export interface CloudLxClientOptions extends CommonClientOptions {
+  /** Default `https://cloudlx.epsilontel.com`. */
+  baseUrl?: string;
+  /** The client ID from the CloudLX portal's API Applications section. */
+  clientId: string;
+  /** The client secret from the same place. */
+  clientSecret: string;
+  /** The API version of the vendor media type `application/vnd.cloudlx.<v>+json`. Default `v1`. */
+  apiVersion?: string;
+}
+
+type OptionalAccept<Operation> = Operation extends { parameters: { header: infer Header } }
+  ? Omit<Operation, 'parameters'> & {
+      parameters: Omit<Operation['parameters'], 'header'> & {
+        header?: Omit<Header, 'Accept'> & { Accept?: string };
+      };
+    }
+  : Operation;
+
+/**
+ * The generated `paths` with the `Accept` header made optional: the client sends the vendor
+ * media type on every request itself.
+ */
+export type CloudLxPaths = {
+  [Path in keyof paths]: {
+    [Key in keyof paths[Path]]: Key extends 'parameters'
+      ? paths[Path][Key]
+      : OptionalAccept<paths[Path][Key]>;
+  };
+};
+
+export type CloudLxClient = Client<CloudLxPaths> & { readonly auth: ClientAuthControls };
+
+/**
+ * A typed CloudLX client. Tokens are acquired with the client credentials on first use,
+ * refreshed at `/api/oauth2/refresh-token` before they expire (the rotated refresh token is
+ * stored), re-acquired when the refresh token is refused or past its 7 days, and a 401 is
+ * replayed once. Every request, token requests included, sends
+ * `Accept: application/vnd.cloudlx.v1+json`.
+ */
+export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClient {
+  const { baseUrl: baseUrlInput, clientId: idInput, clientSecret: secretInput, apiVersion = 'v1', ...rest } =
+    options;
+  const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
+  const baseUrl = baseUrlOption(baseUrlInput ?? CLOUDLX_BASE_URL);
+  const clientId = stringOption(idInput, 'clientId');
+  const clientSecret = stringOption(secretInput, 'clientSecret');
+  if (!/^v\d+$/.test(apiVersion)) {
+    throw new InvalidOptionsError('apiVersion', `apiVersion must look like "v1", got "${apiVersion}".`);
+  }
+  const accept = `application/vnd.cloudlx.${apiVersion}+json`;
+  // The vendor media type goes on every request unless a call chose its own.
+  const vendorFetch: RequestFetch = (request) => {
+    const current = request.headers.get('accept');
+    if (current === null || current === '*/*') request.headers.set('Accept', accept);
+    return send(request);
+  };
+
+  // Token requests go through a typed client of the same spec, without the auth layer.
+  const tokenClient = createClient<CloudLxPaths>({ ...clientOptions, baseUrl, fetch: vendorFetch });
+  const form = {
+    bodySerializer: formBody,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    parseAs: 'stream',
+  } as const;
+  const strategy: GrantStrategy = {
+    name: 'cloudlx',
+    identity: [baseUrl, clientId, clientSecret],
+    secrets: [clientSecret],
+    tokenUrls: [`${baseUrl}/api/oauth2/access-token`, `${baseUrl}/api/oauth2/refresh-token`],
+    acquire: {
+      request: (_input, { signal }) =>
+        rawResponse(
+          (fetch) =>
+            tokenClient.POST('/api/oauth2/access-token', {
+              ...form,
+              body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+              signal,
+              fetch,
+            }),
+          vendorFetch,
+        ),
+      process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+    },
+    refresh: {
+      request: (current, { signal }) =>
+        rawResponse(
+          (fetch) =>
+            tokenClient.POST('/api/oauth2/refresh-token', {
+              ...form,
+              body: {
+                grant_type: 'refresh_token',
+                refresh_token: current.refreshToken ?? '',
+                client_id: clientId,
+                client_secret: clientSecret,
+              },
+              signal,
+              fetch,
+            }),
+          vendorFetch,
+        ),
+      process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+    },
+  };
+  const auth = createTokenAuth({ ...manager, strategy });
+  const client = createClient<CloudLxPaths>({ ...clientOptions, baseUrl, fetch: auth.wrapFetch(vendorFetch) });
+  return Object.assign(client, { auth: tokenControls(auth) });
+}

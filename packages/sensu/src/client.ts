@@ -1,0 +1,213 @@
+import {
+  ApiResponseError,
+  apiKeyControls,
+  type AuthError,
+  baseUrlOption,
+  basicAuthorization,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  createStaticAuth,
+  createTokenAuth,
+  expiresAtFromEpochSeconds,
+  type GrantStrategy,
+  InvalidOptionsError,
+  rawResponse,
+  readJsonObject,
+  requireNumber,
+  requireString,
+  splitClientOptions,
+  stringOption,
+  type TokenAuth,
+  tokenControls,
+  tokenEndpointError,
+  type TokenSet,
+} from '@tokenwire/auth-middleware';
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, paths } from './generated/schema';
+
+/** A Sensu backend's default API address. */
+export const SENSU_BASE_URL = 'http://127.0.0.1:8080';
+
+/** A Sensu user: exchanged at `GET /auth` (HTTP Basic) for a 5-minute JWT. */
+export interface SensuPasswordAuth {
+  username: string;
+  password: string;
+}
+
+/** A Sensu API key (a UUID), sent as `Authorization: Key <api-key>`. */
+export interface SensuApiKeyAuth {
+  apiKey: string;
+}
+
+export interface SensuClientOptions extends CommonClientOptions {
+  /** Default `http://127.0.0.1:8080`. */
+  baseUrl?: string;
+  auth: SensuPasswordAuth | SensuApiKeyAuth;
+}
+
+export type SensuEntity = components['schemas']['Entity'];
+
+export interface SensuAuthControls extends ClientAuthControls {
+  /** Checks the username and password with `GET /auth/test`: `true` if accepted, `false` if refused. */
+  test(signal?: AbortSignal): Promise<boolean>;
+  /** Ends the session (`POST /auth/logout`), then forgets the stored tokens. */
+  logout(signal?: AbortSignal): Promise<void>;
+}
+
+export interface SensuClient extends Client<paths> {
+  readonly auth: SensuAuthControls;
+  /** Every entity of a namespace, page after page (`limit` / `Sensu-Continue`), as one async iterator. */
+  iterateEntities(
+    namespace: string,
+    options?: { limit?: number; signal?: AbortSignal },
+  ): AsyncGenerator<SensuEntity, void, undefined>;
+}
+
+/** Validates Sensu's token response: `access_token`, absolute `expires_at` (epoch seconds), `refresh_token`. */
+async function processSensuTokenResponse(response: Response, now: number): Promise<TokenSet> {
+  const body = await readJsonObject(response);
+  return {
+    accessToken: requireString(body, 'access_token'),
+    refreshToken: requireString(body, 'refresh_token'),
+    expiresAt: expiresAtFromEpochSeconds(requireNumber(body, 'expires_at')),
+    obtainedAt: now,
+    tokenType: 'Bearer',
+  };
+}
+
+/**
+ * A typed Sensu Go client. With `auth: { username, password }` it exchanges HTTP Basic for
+ * a JWT at `GET /auth`, refreshes at `POST /auth/token` with the current (possibly expired)
+ * access token plus the refresh token, always stores the rotated refresh token (Sensu ends
+ * the session when an old one is reused), falls back to `GET /auth` when a refresh is
+ * refused, and replays a 401 once. With `auth: { apiKey }` it sends `Authorization: Key <key>`.
+ */
+export function createSensuClient(options: SensuClientOptions): SensuClient {
+  const { baseUrl: baseUrlInput, auth: authInput, ...rest } = options;
+  const baseUrl = baseUrlOption(baseUrlInput ?? SENSU_BASE_URL);
+  if (typeof authInput !== 'object' || authInput === null) {
+    throw new InvalidOptionsError('auth', 'auth is missing: pass { username, password } or { apiKey }.');
+  }
+  const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
+  const hasKey = 'apiKey' in authInput;
+  if (hasKey && ('username' in authInput || 'password' in authInput)) {
+    throw new InvalidOptionsError('auth', 'auth has both an apiKey and a username/password: pass one or the other.');
+  }
+  const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: send });
+
+  let fetch = send;
+  let auth: SensuAuthControls;
+  if (hasKey) {
+    const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
+    const keyAuth = createStaticAuth({
+      headers: { Authorization: `Key ${apiKey}` },
+      ...(manager.allowInsecureHttp === undefined ? {} : { allowInsecureHttp: manager.allowInsecureHttp }),
+    });
+    fetch = keyAuth.wrapFetch(send);
+    const notForKeys = async (): Promise<never> => {
+      throw new InvalidOptionsError(
+        'auth.apiKey',
+        'test() and logout() need a username and password; this client uses an API key.',
+      );
+    };
+    auth = { ...apiKeyControls('auth.apiKey'), test: notForKeys, logout: notForKeys };
+  } else {
+    const username = stringOption(authInput.username, 'auth.username');
+    const password = stringOption(authInput.password, 'auth.password');
+    const basic = basicAuthorization(username, password);
+    const strategy: GrantStrategy = {
+      name: 'sensu',
+      identity: [baseUrl, username, password],
+      secrets: [password, basic.slice('Basic '.length)],
+      tokenUrls: [`${baseUrl}/auth`, `${baseUrl}/auth/token`, `${baseUrl}/auth/test`, `${baseUrl}/auth/logout`],
+      acquire: {
+        request: (_input, { signal }) =>
+          rawResponse(
+            (fetch) =>
+              tokenClient.GET('/auth', { headers: { Authorization: basic }, parseAs: 'stream', signal, fetch }),
+            send,
+          ),
+        process: (response, _input, { now }) => processSensuTokenResponse(response, now),
+      },
+      refresh: {
+        request: (current, { signal }) =>
+          rawResponse(
+            (fetch) =>
+              tokenClient.POST('/auth/token', {
+                headers: { Authorization: `Bearer ${current.accessToken}` },
+                body: { refresh_token: current.refreshToken ?? '' },
+                parseAs: 'stream',
+                signal,
+                fetch,
+              }),
+            send,
+          ),
+        process: (response, _input, { now }) => processSensuTokenResponse(response, now),
+      },
+    };
+    const tokenAuth: TokenAuth = createTokenAuth({ ...manager, strategy });
+    fetch = tokenAuth.wrapFetch(send);
+    const endpointError = (response: Response, what: string): Promise<AuthError> =>
+      tokenEndpointError(response, { what, secrets: strategy.secrets, now: Date.now() });
+    auth = {
+      ...tokenControls(tokenAuth),
+      async test(signal) {
+        const response = await rawResponse(
+          (fetch) =>
+            tokenClient.GET('/auth/test', {
+              headers: { Authorization: basic },
+              parseAs: 'stream',
+              ...(signal ? { signal } : {}),
+              fetch,
+            }),
+          send,
+        );
+        if (response.ok) return true;
+        if (response.status === 401) return false;
+        throw await endpointError(response, 'The Sensu credentials test');
+      },
+      async logout(signal) {
+        const tokens = await tokenAuth.manager.store.get(await tokenAuth.manager.key());
+        if (!tokens?.refreshToken) return tokenAuth.invalidate();
+        const response = await rawResponse(
+          (fetch) =>
+            tokenClient.POST('/auth/logout', {
+              headers: { Authorization: `Bearer ${tokens.accessToken}` },
+              body: { refresh_token: tokens.refreshToken ?? '' },
+              parseAs: 'stream',
+              ...(signal ? { signal } : {}),
+              fetch,
+            }),
+          send,
+        ).finally(() => tokenAuth.invalidate());
+        // 401: the session had already ended, which is what logout wants.
+        if (!response.ok && response.status !== 401) throw await endpointError(response, 'The Sensu logout');
+      },
+    };
+  }
+
+  const client = createClient<paths>({ ...clientOptions, baseUrl, fetch });
+
+  async function* iterateEntities(
+    namespace: string,
+    { limit = 100, signal }: { limit?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<SensuEntity, void, undefined> {
+    let next: string | undefined;
+    do {
+      const { data, error, response } = await client.GET('/api/core/v2/namespaces/{namespace}/entities', {
+        params: { path: { namespace }, query: { limit, ...(next ? { continue: next } : {}) } },
+        ...(signal ? { signal } : {}),
+      });
+      if (!data) {
+        throw new ApiResponseError(
+          `Listing Sensu entities in "${namespace}" failed with HTTP ${response.status}${typeof error === 'string' ? `: ${error.trim().slice(0, 200)}` : ''}.`,
+          { status: response.status, body: error, response },
+        );
+      }
+      yield* data;
+      next = response.headers.get('Sensu-Continue') ?? undefined;
+    } while (next);
+  }
+
+  return Object.assign(client, { auth, iterateEntities });
+}
