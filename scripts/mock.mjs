@@ -2,110 +2,49 @@
 // `pnpm mock`: one Prism mock server per spec on 127.0.0.1 (CloudLX 4010, CloudCX 4011,
 // Sensu 4012). Waits until each is listening, prints the URLs, and stops them all on
 // Ctrl-C / SIGTERM or as soon as one of them dies.
-import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPrism } from './prism.mjs';
 import { vendors } from './vendors.mjs';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const prismBin = resolve(repoRoot, 'node_modules/.bin/prism');
-const host = '127.0.0.1';
-
-function canConnect(port) {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
-
-async function waitForPort(port, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `Prism exited (code ${child.exitCode ?? child.signalCode}) before listening on ${port}.`,
-      );
-    }
-    if (await canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Prism did not listen on ${host}:${port} within ${timeoutMs} ms.`);
-}
 
 /**
  * Starts one Prism mock per vendor spec.
  * @param {{ ports?: Record<string, number>, timeoutMs?: number, log?: (line: string) => void }} [options]
  */
 export async function startMocks(options = {}) {
-  const log = options.log ?? (() => {});
-  const children = [];
+  const started = [];
   let closing = false;
-  let resolveExit;
-  const exited = new Promise((r) => {
-    resolveExit = r;
-  });
-
   const close = async () => {
     closing = true;
-    await Promise.all(
-      children.map(
-        ({ child }) =>
-          new Promise((r) => {
-            if (child.exitCode !== null || child.signalCode !== null) return r();
-            child.once('exit', () => r());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-          }),
-      ),
-    );
+    await Promise.all(started.map(({ prism }) => prism.close()));
   };
-
-  for (const vendor of vendors) {
-    const port = options.ports?.[vendor.api] ?? vendor.mockPort;
-    if (await canConnect(port)) {
-      await close();
-      throw new Error(
-        `Port ${host}:${port} (${vendor.title} mock) is already in use; stop whatever listens there.`,
-      );
-    }
-    const child = spawn(
-      prismBin,
-      ['mock', '--host', host, '--port', String(port), resolve(repoRoot, vendor.spec)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const prefix = `[${vendor.api} mock]`;
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        for (const line of chunk.split('\n')) if (line.trim()) log(`${prefix} ${line}`);
+  let reportExit;
+  const exited = new Promise((done) => {
+    reportExit = done;
+  });
+  const results = await Promise.allSettled(
+    vendors.map(async (vendor) => {
+      const prism = await startPrism({
+        spec: vendor.spec,
+        port: options.ports?.[vendor.api] ?? vendor.mockPort,
+        timeoutMs: options.timeoutMs ?? 60_000,
+        onLine: (line) => options.log?.(`[${vendor.api} mock] ${line}`),
       });
-    }
-    child.once('exit', (code, signal) => {
-      if (!closing) {
-        resolveExit({ vendor: vendor.api, code, signal });
-        void close();
-      }
-    });
-    children.push({ vendor, port, child, url: `http://${host}:${port}` });
-  }
-
-  try {
-    await Promise.all(
-      children.map(({ port, child }) => waitForPort(port, child, options.timeoutMs ?? 60_000)),
-    );
-  } catch (error) {
+      started.push({ vendor, prism });
+      prism.exited.then(({ code, signal }) => {
+        if (!closing) reportExit({ vendor: vendor.api, code, signal });
+      });
+    }),
+  );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) {
     await close();
-    throw error;
+    const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+    throw new Error(`Could not start the mocks: ${reason}`);
   }
+  started.sort((a, b) => vendors.indexOf(a.vendor) - vendors.indexOf(b.vendor));
   return {
-    urls: Object.fromEntries(children.map(({ vendor, url }) => [vendor.api, url])),
+    urls: Object.fromEntries(started.map(({ vendor, prism }) => [vendor.api, prism.url])),
     close,
     /** Resolves when one mock died on its own (not through close()). */
     exited,
