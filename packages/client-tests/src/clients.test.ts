@@ -1,0 +1,173 @@
+import { AuthError, CredentialsRejectedError } from '@tokenwire/auth-middleware';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adapters, type Mode, openTarget, type Target, tokenCalls } from './vendors';
+
+const modes: Mode[] = ['in-process', 'http'];
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled);
+});
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
+});
+afterEach(() => {
+  expect(unhandled).toEqual([]);
+});
+
+async function concurrently<T>(count: number, call: () => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, call));
+}
+
+describe.each(adapters.flatMap((adapter) => modes.map((mode) => ({ adapter, mode }))))(
+  '$adapter.vendor client ($mode)',
+  ({ adapter, mode }) => {
+    let target: Target;
+    beforeAll(async () => {
+      target = await openTarget(adapter.vendor, mode);
+    });
+    afterAll(async () => {
+      await target.close();
+    });
+    afterEach(() => {
+      target.control.reset();
+    });
+
+    it('cold start, 200 concurrent calls: all succeed with exactly 1 token request', async () => {
+      const client = adapter.client(target);
+      const responses = await concurrently(200, () => client.getResource());
+      expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
+      expect(target.control.counters().tokenRequests).toBe(1);
+    });
+
+    it('all access tokens revoked, then 200 concurrent calls: all succeed with 1 token-endpoint call', async () => {
+      const client = adapter.client(target);
+      expect((await client.getResource()).status).toBe(200);
+      const before = target.control.counters().tokenRequests;
+      target.control.revokeAccessTokens();
+      const responses = await concurrently(200, () => client.getResource());
+      expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
+      expect(target.control.counters().tokenRequests - before).toBe(1);
+    });
+
+    it('a 64 KiB JSON POST right after revocation is replayed with the identical body', async () => {
+      // No vendor resource takes a body, so the test's fetch sends the POST's credentials to
+      // a real resource (the sandbox decides 401 or 200) and records every body it saw.
+      const seen: Array<{ body: string; authorization: string | null }> = [];
+      const resource = `${target.url}${adapter.client(target).resourcePath}`;
+      const client = adapter.client(target, {
+        fetch: async (request) => {
+          if (request.method !== 'POST' || !request.url.endsWith('/upload'))
+            return target.fetch(request);
+          seen.push({
+            body: await request.text(),
+            authorization: request.headers.get('authorization'),
+          });
+          const probe = new Request(resource, { headers: request.headers });
+          return target.fetch(probe);
+        },
+      });
+      expect((await client.getResource()).status).toBe(200);
+      target.control.revokeAccessTokens();
+      const payload = { blob: 'x'.repeat(64 * 1024), n: 42, nested: { unicode: 'ü€' } };
+      const response = await client.postJson('/upload', payload);
+      expect(response.status).toBe(200);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]?.body).toBe(JSON.stringify(payload));
+      expect(seen[1]?.body).toBe(seen[0]?.body);
+      expect(seen[1]?.authorization).not.toBe(seen[0]?.authorization);
+    });
+
+    it('resources that always answer 401: the 401 comes back, with at most 2 token calls', async () => {
+      const client = adapter.client(target);
+      target.control.setResourcesUnauthorized(true);
+      const response = await client.getResource();
+      expect(response.status).toBe(401);
+      expect(target.control.counters().tokenRequests).toBeLessThanOrEqual(2);
+      const again = await client.getResource();
+      expect(again.status).toBe(401);
+    });
+
+    it('refresh tokens revoked: the next call succeeds through the primary grant', async () => {
+      const client = adapter.client(target);
+      expect((await client.getResource()).status).toBe(200);
+      target.control.revokeRefreshTokens();
+      target.control.revokeAccessTokens();
+      const grantsBefore = target.control.counters().primaryGrants;
+      expect((await client.getResource()).status).toBe(200);
+      expect(target.control.counters().primaryGrants - grantsBefore).toBe(1);
+    });
+
+    it('wrong credentials: a typed error, and no secret in it or in the logs', async () => {
+      const lines: string[] = [];
+      const log = (...args: unknown[]) => lines.push(JSON.stringify(args));
+      const credentials = adapter.wrong(target);
+      const client = adapter.client(
+        target,
+        { logger: { debug: log, info: log, warn: log, error: log } },
+        credentials,
+      );
+      const error = await client.getResource().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CredentialsRejectedError);
+      expect((error as AuthError).code).toBe('CREDENTIALS_REJECTED');
+      const text = [
+        String(error),
+        (error as Error).stack ?? '',
+        JSON.stringify(error),
+        String((error as Error).cause ?? ''),
+        ...lines,
+      ].join('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const secret of adapter.secrets(credentials)) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(encodeURIComponent(secret));
+      }
+    });
+
+    it.each([
+      { kind: 'server-error' as const, status: 500 },
+      { kind: 'unavailable' as const, status: 503, retryAfterSeconds: 7 },
+      { kind: 'malformed-json' as const, status: 200 },
+      { kind: 'html-error' as const, status: 502 },
+    ])('token-endpoint fault $kind: a typed error, then the next call recovers', async (fault) => {
+      const client = adapter.client(target);
+      target.control.injectFault(
+        fault.kind === 'unavailable'
+          ? { kind: 'unavailable', retryAfterSeconds: fault.retryAfterSeconds, count: 1 }
+          : fault.kind === 'html-error'
+            ? { kind: 'html-error', status: fault.status, count: 1 }
+            : { kind: fault.kind, count: 1 },
+      );
+      const error = await client.getResource().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AuthError);
+      if (fault.kind === 'malformed-json') {
+        expect((error as AuthError).code).toBe('INVALID_TOKEN_RESPONSE');
+      } else {
+        expect(error).toMatchObject({ code: 'TOKEN_ENDPOINT_ERROR', status: fault.status });
+      }
+      if (fault.kind === 'unavailable') expect(error).toMatchObject({ retryAfterSeconds: 7 });
+      target.control.clearFaults();
+      expect((await client.getResource()).status).toBe(200);
+    });
+
+    if (adapter.apiKeyClient) {
+      const apiKeyClient = adapter.apiKeyClient;
+      it('API-key mode: calls succeed with zero token requests', async () => {
+        const client = apiKeyClient(target);
+        const responses = await concurrently(50, () => client.getResource());
+        expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+        expect(target.control.counters().tokenRequests).toBe(0);
+        await expect(client.auth.getAccessToken()).rejects.toMatchObject({
+          code: 'INVALID_OPTIONS',
+        });
+      });
+    }
+  },
+);
