@@ -1,6 +1,6 @@
 import { AuthError, CredentialsRejectedError } from '@tokenwire/auth-middleware';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adapters, type Mode, openTarget, type Target, tokenCalls } from './vendors';
+import { adapters, type Mode, openTarget, type Target } from './vendors';
 
 const modes: Mode[] = ['in-process', 'http'];
 const unhandled: unknown[] = [];

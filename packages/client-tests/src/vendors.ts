@@ -216,9 +216,3 @@ export const sensu: VendorAdapter = {
 };
 
 export const adapters: VendorAdapter[] = [cloudlx, cloudcx, sensu];
-
-/** Token-endpoint calls the sandbox served successfully so far. */
-export function tokenCalls(control: SandboxControl): number {
-  const c = control.counters();
-  return c.primaryGrants + c.refreshes;
-}
