@@ -8,3 +8,19 @@ export {
 } from './client';
 export { CloudCxApiError } from './errors';
 export type { components, operations, paths } from './generated/schema';
+export {
+  ApiResponseError,
+  AuthError,
+  type AuthErrorCode,
+  type AuthHooks,
+  type AuthLogger,
+  CredentialsRejectedError,
+  InsecureTransportError,
+  InvalidOptionsError,
+  InvalidTokenResponseError,
+  MemoryTokenStore,
+  TokenEndpointError,
+  TokenRequestError,
+  type TokenSet,
+  type TokenStore,
+} from '@tokenwire/auth-middleware';

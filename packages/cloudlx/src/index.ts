@@ -6,3 +6,19 @@ export {
   createCloudLxClient,
 } from './client';
 export type { components, operations, paths } from './generated/schema';
+export {
+  ApiResponseError,
+  AuthError,
+  type AuthErrorCode,
+  type AuthHooks,
+  type AuthLogger,
+  CredentialsRejectedError,
+  InsecureTransportError,
+  InvalidOptionsError,
+  InvalidTokenResponseError,
+  MemoryTokenStore,
+  TokenEndpointError,
+  TokenRequestError,
+  type TokenSet,
+  type TokenStore,
+} from '@tokenwire/auth-middleware';

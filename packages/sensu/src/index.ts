@@ -9,3 +9,19 @@ export {
   type SensuPasswordAuth,
 } from './client';
 export type { components, operations, paths } from './generated/schema';
+export {
+  ApiResponseError,
+  AuthError,
+  type AuthErrorCode,
+  type AuthHooks,
+  type AuthLogger,
+  CredentialsRejectedError,
+  InsecureTransportError,
+  InvalidOptionsError,
+  InvalidTokenResponseError,
+  MemoryTokenStore,
+  TokenEndpointError,
+  TokenRequestError,
+  type TokenSet,
+  type TokenStore,
+} from '@tokenwire/auth-middleware';

@@ -1,0 +1,38 @@
+export { defaultPorts } from './cli-options';
+export { type Clock, createManualClock, type ManualClock, systemClock } from './clock';
+export { controlPrefix } from './control-routes';
+export type {
+  LiveTokenCounts,
+  SandboxControl,
+  SandboxCounters,
+  SandboxState,
+} from './core';
+export { createSandbox, type InProcessSandbox } from './create-sandbox';
+export {
+  type ActiveFault,
+  type FaultInput,
+  FaultInputError,
+  type FaultKind,
+  type FaultRoutes,
+  faultKinds,
+} from './faults';
+export {
+  type CloudcxCredentials,
+  type CloudcxSandboxOptions,
+  type CloudlxCredentials,
+  type CloudlxSandboxOptions,
+  type CredentialsByVendor,
+  defaultCredentials,
+  defaultLifetimes,
+  type SandboxOptions,
+  type SensuCredentials,
+  type SensuSandboxOptions,
+  type TokenLifetimes,
+  type Vendor,
+  vendorNames,
+} from './options';
+export {
+  type RunningSandbox,
+  type StartSandboxOptions,
+  startSandbox,
+} from './start-sandbox';
