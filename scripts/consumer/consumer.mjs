@@ -1,0 +1,28 @@
+// Runs as plain ESM in a fresh project: every vendor authenticates against its sandbox and
+// answers a typed call.
+import { createCloudCxClient } from '@tokenwire/cloudcx';
+import { createCloudLxClient } from '@tokenwire/cloudlx';
+import { startSandbox } from '@tokenwire/sandbox';
+import { createSensuClient } from '@tokenwire/sensu';
+
+const [lx, cx, se] = await Promise.all(
+  ['cloudlx', 'cloudcx', 'sensu'].map((vendor) => startSandbox({ vendor, port: 0 })),
+);
+try {
+  const { clientId, clientSecret } = lx.credentials;
+  const cloudlx = createCloudLxClient({ baseUrl: lx.url, clientId, clientSecret });
+  const { apiKey: _key, ...password } = cx.credentials;
+  const cloudcx = createCloudCxClient({ baseUrl: cx.url, auth: password });
+  const sensu = createSensuClient({
+    baseUrl: se.url,
+    auth: { username: se.credentials.username, password: se.credentials.password },
+  });
+  const services = await cloudlx.GET('/api/services');
+  const users = await cloudcx.GET('/openapi/v2/user/page', { params: { query: { pageIndex: 1 } } });
+  const namespaces = await sensu.GET('/api/core/v2/namespaces');
+  console.log(`esm cloudlx ${services.response.status} ${services.data.services.length} services`);
+  console.log(`esm cloudcx ${users.response.status} ${users.data.data.totalElements} users`);
+  console.log(`esm sensu ${namespaces.response.status} ${namespaces.data.length} namespaces`);
+} finally {
+  await Promise.all([lx.close(), cx.close(), se.close()]);
+}

@@ -1,0 +1,43 @@
+// Type-checked in a fresh project under `strict`, once with moduleResolution node16 and
+// once with bundler: the published types must work both ways.
+
+import { createTokenAuth, type GrantStrategy, MemoryTokenStore } from '@tokenwire/auth-middleware';
+import { CloudCxApiError, type CloudCxClient, createCloudCxClient } from '@tokenwire/cloudcx';
+import {
+  type CloudLxClient,
+  CredentialsRejectedError,
+  createCloudLxClient,
+} from '@tokenwire/cloudlx';
+import { startSandbox } from '@tokenwire/sandbox';
+import { createSensuClient, type SensuClient, type SensuEntity } from '@tokenwire/sensu';
+
+export async function main(): Promise<void> {
+  const sandbox = await startSandbox({ vendor: 'cloudlx', port: 0 });
+  const cloudlx: CloudLxClient = createCloudLxClient({
+    baseUrl: sandbox.url,
+    clientId: sandbox.credentials.clientId,
+    clientSecret: sandbox.credentials.clientSecret,
+    store: new MemoryTokenStore(),
+  });
+  const { data } = await cloudlx.GET('/api/services');
+  const first: number | undefined = data?.services[0]?.id;
+  // @ts-expect-error: the path does not exist
+  await cloudlx.GET('/api/nope');
+  const cloudcx: CloudCxClient = createCloudCxClient({
+    baseUrl: 'https://cx.example.test',
+    auth: { apiKey: 'k' },
+  });
+  const sensu: SensuClient = createSensuClient({ auth: { username: 'u', password: 'p' } });
+  const entities: AsyncGenerator<SensuEntity> = sensu.iterateEntities('default');
+  const strategy: GrantStrategy | undefined = undefined;
+  void [
+    first,
+    cloudcx,
+    entities,
+    strategy,
+    createTokenAuth,
+    CloudCxApiError,
+    CredentialsRejectedError,
+  ];
+  await sandbox.close();
+}
