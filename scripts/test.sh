@@ -5,5 +5,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
 pnpm check:generated
 pnpm lint
+pnpm size
 pnpm typecheck
 pnpm test
