@@ -10,7 +10,10 @@ export class ApiResponseError extends Error {
   readonly body: unknown;
   declare readonly response: Response | undefined;
 
-  constructor(message: string, details: { status: number; code?: string; body?: unknown; response?: Response }) {
+  constructor(
+    message: string,
+    details: { status: number; code?: string; body?: unknown; response?: Response },
+  ) {
     super(message);
     this.name = new.target.name;
     this.code = details.code ?? `HTTP_${details.status}`;
@@ -20,6 +23,12 @@ export class ApiResponseError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, status: this.status, message: this.message, body: this.body };
+    return {
+      name: this.name,
+      code: this.code,
+      status: this.status,
+      message: this.message,
+      body: this.body,
+    };
   }
 }

@@ -5,8 +5,11 @@ import { TokenManager, type TokenManagerOptions } from './token-manager';
 import type { TokenSet } from './token-set';
 import { assertSecureUrl } from './transport';
 
-/** A fetch as openapi-fetch calls it: one Request in, one Response out. */
-export type RequestFetch = (request: Request) => Promise<Response>;
+/**
+ * A fetch as openapi-fetch calls it: one Request in, one Response out. openapi-fetch passes
+ * its `requestInitExt` (e.g. an undici `dispatcher`) as the second argument; it is forwarded.
+ */
+export type RequestFetch = (request: Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * Authentication for openapi-fetch clients, in two interchangeable forms:
@@ -46,6 +49,20 @@ function bearer(headers: Headers, tokens: TokenSet): void {
   headers.set('Authorization', `Bearer ${tokens.accessToken}`);
 }
 
+/** The URL without query or fragment: token endpoints are recognised by origin and path. */
+function withoutQuery(url: string): string {
+  return url.split(/[?#]/, 1)[0] ?? url;
+}
+
+/** Discards a response body nobody will read; a body already locked or gone is fine. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
+// RFC 9110 token characters for header names; values must be visible Latin-1 or spaces/tabs.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
  * The shared core of both forms: put credentials on a request, and after a 401 decide
  * whether and how to replay it once.
@@ -75,14 +92,14 @@ function build(authorizer: Authorizer): Auth {
   };
   return {
     middleware,
-    wrapFetch(inner = (request) => fetch(request)) {
-      return async (request) => {
-        if (authorizer.skip(request)) return inner(request);
+    wrapFetch(inner = (request, init) => fetch(request, init)) {
+      return async (request, init) => {
+        if (authorizer.skip(request)) return inner(request, init);
         const attempt = await authorizer.prepare(request);
-        const response = await inner(request);
+        const response = await inner(request, init);
         if (response.status !== 401) return response;
         const replay = await authorizer.recover(request, attempt, response);
-        return replay ? inner(replay) : response;
+        return replay ? inner(replay, init) : response;
       };
     },
   };
@@ -94,17 +111,33 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
   const manager = new TokenManager(strategy, managerOptions);
   const authorize = strategy.authorize ?? bearer;
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
-  const tokenUrls = new Set(strategy.tokenUrls.map((url) => new URL(url).href));
+  const tokenUrls = new Set(strategy.tokenUrls.map((url) => withoutQuery(new URL(url).href)));
+  // A custom authorize that throws may quote the token (so may Headers itself): mask it.
+  const place = (headers: Headers, tokens: TokenSet) => {
+    try {
+      authorize(headers, tokens);
+    } catch (error) {
+      const detail = manager.redact(error instanceof Error ? error.message : String(error), [
+        tokens.accessToken,
+        tokens.refreshToken ?? '',
+      ]);
+      throw new InvalidOptionsError(
+        'strategy.authorize',
+        `The ${strategy.name} strategy could not put the token on the request: ${detail}`,
+      );
+    }
+  };
 
   const auth = build({
-    skip: (request) => tokenUrls.has(request.url.split('?')[0] ?? request.url),
+    skip: (request) => tokenUrls.has(withoutQuery(request.url)),
     async prepare(request) {
       assertSecureUrl(request.url, allowInsecureHttp, 'the API');
       const tokens = await manager.getTokens(request.signal);
       // Take the copy before the first send consumes the body; bodiless requests can be
-      // rebuilt from the sent one.
+      // rebuilt from the sent one. A ReadableStream body is teed: the copy buffers what the
+      // first send reads, so the replay sends the same bytes.
       const copy = request.body === null ? undefined : request.clone();
-      authorize(request.headers, tokens);
+      place(request.headers, tokens);
       return { tokens, copy };
     },
     async recover(request, attempt, response) {
@@ -118,13 +151,11 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
       let tokens: TokenSet;
       try {
         tokens = await manager.tokensAfterRejection(attempt.tokens.accessToken, request.signal);
-      } catch (error) {
-        void response.body?.cancel();
-        throw error;
+      } finally {
+        discard(response);
       }
-      void response.body?.cancel();
       const replay = attempt.copy ?? new Request(request);
-      authorize(replay.headers, tokens);
+      place(replay.headers, tokens);
       return replay;
     },
   });
@@ -157,10 +188,17 @@ export function createStaticAuth(options: StaticAuthOptions): Auth {
     throw new InvalidOptionsError('headers', 'createStaticAuth needs at least one header to set.');
   }
   for (const [name, value] of entries) {
-    if (value.trim() === '' || /[\r\n]/.test(value) || /[\r\n]/.test(name)) {
+    // Checked here, because Headers would throw later with the whole value in its message.
+    if (!HEADER_NAME.test(name)) {
+      throw new InvalidOptionsError(
+        'headers',
+        `A credential header name is not a valid HTTP header name (${JSON.stringify(name.replace(/[^\x20-\x7e]/g, '?'))}); use a name like "Authorization".`,
+      );
+    }
+    if (value.trim() === '' || !HEADER_VALUE.test(value)) {
       throw new InvalidOptionsError(
         `headers.${name}`,
-        `The "${name}" credential header is empty or contains a line break; pass the key exactly as issued.`,
+        `The "${name}" credential header is empty or contains a line break, a control character or a character beyond Latin-1; pass the key exactly as issued.`,
       );
     }
   }

@@ -32,7 +32,10 @@ export function stringOption(value: unknown, option: string): string {
     );
   }
   if (/[\r\n]/.test(value)) {
-    throw new InvalidOptionsError(option, `${option} contains a line break; pass it exactly as issued.`);
+    throw new InvalidOptionsError(
+      option,
+      `${option} contains a line break; pass it exactly as issued.`,
+    );
   }
   return value;
 }
@@ -132,8 +135,17 @@ export function splitClientOptions(options: CommonClientOptions): {
   client: Omit<ClientOptions, 'baseUrl' | 'fetch'>;
   fetch: RequestFetch;
 } {
-  const { fetch, store, refreshSkewMs, timeoutMs, allowInsecureHttp, clock, hooks, logger, ...client } =
-    options;
+  const {
+    fetch,
+    store,
+    refreshSkewMs,
+    timeoutMs,
+    allowInsecureHttp,
+    clock,
+    hooks,
+    logger,
+    ...client
+  } = options;
   const manager: TokenManagerOptions = {};
   if (store !== undefined) manager.store = store;
   if (refreshSkewMs !== undefined) manager.refreshSkewMs = refreshSkewMs;

@@ -105,6 +105,10 @@ export class InvalidTokenResponseError extends AuthError {
     this.field = options.field;
     keepResponse(this, options.response);
   }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
 }
 
 /** The token request never got an answer (network failure or abort by timeout). */
@@ -134,20 +138,31 @@ export class InvalidOptionsError extends AuthError {
     super('INVALID_OPTIONS', message);
     this.option = option;
   }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), option: this.option };
+  }
 }
 
 /**
  * Turns anything a token request threw into an error that is safe to show: our own errors
  * pass through; anything else becomes a TokenRequestError whose message and cause have
- * every known secret masked.
+ * every known secret masked (the original error and its own cause chain are dropped, as
+ * they may quote the request). `timedOut` says the request's timeout signal fired, whatever
+ * the fetch implementation made of it.
  */
-export function toSafeError(error: unknown, secrets: readonly string[], what: string): Error {
+export function toSafeError(
+  error: unknown,
+  secrets: readonly string[],
+  what: string,
+  timedOut = false,
+): Error {
   if (error instanceof AuthError) return error;
   const name = error instanceof Error ? error.name : 'Error';
   const detail = redact(error instanceof Error ? error.message : String(error), secrets);
   const cause = new Error(detail);
   cause.name = name;
-  if (name === 'TimeoutError') {
+  if (timedOut || name === 'TimeoutError') {
     return new TokenRequestError(
       'TOKEN_REQUEST_TIMEOUT',
       `${what} timed out (${detail}). Check that the server is reachable, or raise timeoutMs.`,

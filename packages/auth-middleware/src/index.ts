@@ -1,3 +1,4 @@
+export { ApiResponseError } from './api-error';
 export {
   type Auth,
   createStaticAuth,
@@ -8,6 +9,17 @@ export {
   type TokenAuthOptions,
 } from './auth';
 export { basicAuthorization } from './basic-auth';
+export {
+  apiKeyControls,
+  baseUrlOption,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  formBody,
+  rawResponse,
+  splitClientOptions,
+  stringOption,
+  tokenControls,
+} from './client-options';
 export {
   AuthError,
   type AuthErrorCode,
@@ -34,15 +46,3 @@ export {
 export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';
 export { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
 export { assertSecureUrl } from './transport';
-export {
-  apiKeyControls,
-  baseUrlOption,
-  type ClientAuthControls,
-  type CommonClientOptions,
-  formBody,
-  rawResponse,
-  splitClientOptions,
-  stringOption,
-  tokenControls,
-} from './client-options';
-export { ApiResponseError } from './api-error';

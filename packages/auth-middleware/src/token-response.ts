@@ -3,10 +3,12 @@ import {
   TokenEndpointError,
   type TokenEndpointErrorDetails,
 } from './errors';
-import { redact } from './redact';
+import { redact, redactJson } from './redact';
 import { expiresAtFromExpiresIn, type TokenSet } from './token-set';
 
 const BODY_LIMIT = 2048;
+/** How much of an error body is read and masked before it is cut to BODY_LIMIT. */
+const READ_LIMIT = 65_536;
 
 /** Reads a 2xx token response as a JSON object, or fails naming what was wrong. */
 export async function readJsonObject(response: Response): Promise<Record<string, unknown>> {
@@ -31,7 +33,11 @@ export async function readJsonObject(response: Response): Promise<Record<string,
 }
 
 function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' || typeof value === 'undefined'
+    ? `an ${typeof value}`
+    : `a ${typeof value}`;
 }
 
 /** The field as a non-empty string, or an InvalidTokenResponseError naming it. */
@@ -104,15 +110,14 @@ export async function tokenEndpointError(
   response: Response,
   options: { what: string; secrets: readonly string[]; now: number },
 ): Promise<TokenEndpointError> {
-  const text = redact(
-    (await response.text().catch(() => '')).slice(0, BODY_LIMIT),
-    options.secrets,
-  );
-  let body: unknown = text === '' ? undefined : text;
+  const raw = (await response.text().catch(() => '')).slice(0, READ_LIMIT);
+  let body: unknown;
   let error: string | undefined;
   let errorDescription: string | undefined;
   try {
-    const parsed: unknown = JSON.parse(text);
+    // Parse before masking: JSON may escape a secret (\u00e4, \") so the raw text hides it,
+    // and the parsed strings would carry it whole.
+    const parsed = redactJson(JSON.parse(raw), options.secrets);
     body = parsed;
     if (typeof parsed === 'object' && parsed !== null) {
       const record = parsed as Record<string, unknown>;
@@ -120,8 +125,14 @@ export async function tokenEndpointError(
       const description = record.error_description ?? record.message ?? record.Message;
       if (typeof description === 'string') errorDescription = description;
     }
+    if (JSON.stringify(body).length > BODY_LIMIT) {
+      body = `${JSON.stringify(body).slice(0, BODY_LIMIT)}…`;
+    }
   } catch {
-    // Not JSON: text/plain (Sensu), an HTML error page, or nothing. Keep the text.
+    // Not JSON: text/plain (Sensu), an HTML error page, or nothing. Keep the text, masked
+    // before it is cut, so a secret straddling the cut cannot survive in part.
+    const text = redact(raw, options.secrets).slice(0, BODY_LIMIT);
+    body = text === '' ? undefined : text;
   }
   const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), options.now);
   const details: TokenEndpointErrorDetails = {
@@ -133,10 +144,12 @@ export async function tokenEndpointError(
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   };
   const said = error
-    ? `${error}${errorDescription ? `: ${errorDescription}` : ''}`
-    : typeof body === 'string' && body.length > 0 && !/^\s*</.test(body)
-      ? body.trim().slice(0, 200)
-      : `${response.headers.get('content-type') ?? 'no content type'} body`;
+    ? `${error}${errorDescription ? `: ${errorDescription}` : ''}`.slice(0, 300)
+    : errorDescription
+      ? errorDescription.slice(0, 300)
+      : typeof body === 'string' && body.length > 0 && !/^\s*</.test(body)
+        ? body.trim().slice(0, 200)
+        : `${response.headers.get('content-type') ?? 'no content type'} body`;
   const hint =
     response.status >= 500
       ? ` The server failed; try again later${retryAfterSeconds === undefined ? '' : ` (it asked to wait ${retryAfterSeconds} s)`}.`
