@@ -1,45 +1,100 @@
 #!/usr/bin/env node
-// `pnpm size`: size-limit (minified + gzipped, our own dependencies bundled, openapi-fetch
-// excluded) over .size-limit.json, plus the budget size-limit cannot express by itself:
-// each vendor client adds at most 2 kB on top of @tokenwire/auth-middleware.
+// `pnpm size`: the size budgets, minified + gzipped with size-limit (esbuild), our own
+// dependencies bundled, openapi-fetch excluded.
+//  - @tokenwire/auth-middleware, everything it exports: .size-limit.json's limit.
+//  - each vendor client on top of auth-middleware: its `create<Vendor>Client` bundle minus a
+//    bundle of exactly the auth-middleware exports that client imports: at most 2 kB.
 import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const KB = 1000; // size-limit reads "3 kB" as 3,000 bytes
-const ON_TOP_LIMIT = 2 * KB;
+const ON_TOP_LIMIT = 2000; // size-limit reads "2 kB" as 2,000 bytes
+const vendors = [
+  { name: '@tokenwire/cloudlx', dir: 'cloudlx', entry: 'createCloudLxClient' },
+  { name: '@tokenwire/cloudcx', dir: 'cloudcx', entry: 'createCloudCxClient' },
+  { name: '@tokenwire/sensu', dir: 'sensu', entry: 'createSensuClient' },
+];
+const budgets = JSON.parse(readFileSync(join(repoRoot, '.size-limit.json'), 'utf8'));
 
-let output;
-try {
-  output = execFileSync(resolve(repoRoot, 'node_modules/.bin/size-limit'), ['--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-} catch (error) {
-  output = error.stdout ?? '';
-  if (!output.trim().startsWith('[')) {
-    console.error(error.stderr || error.message);
-    process.exit(1);
+/** The names a built vendor client imports from @tokenwire/auth-middleware. */
+function authImports(dir) {
+  const code = readFileSync(join(repoRoot, 'packages', dir, 'dist/index.js'), 'utf8');
+  const names = new Set();
+  for (const match of code.matchAll(
+    /import\s*\{([^}]*)\}\s*from\s*["']@tokenwire\/auth-middleware["']/g,
+  )) {
+    for (const part of (match[1] ?? '').split(',')) {
+      const name = part.trim().split(/\s+as\s+/)[0];
+      if (name) names.add(name);
+    }
   }
+  return [...names];
 }
-const results = JSON.parse(output);
-const base = results.find((r) => r.name === '@tokenwire/auth-middleware');
-let failed = false;
-for (const r of results) {
-  const onTop =
-    r === base
-      ? ''
-      : `   (+${(r.size - base.size).toLocaleString('en-US')} B on top of auth-middleware, limit ${ON_TOP_LIMIT} B)`;
-  console.log(
-    `${r.passed ? 'ok  ' : 'FAIL'} ${r.name.padEnd(28)} ${r.size.toLocaleString('en-US').padStart(6)} B min+gz${onTop}`,
+
+const checks = [
+  ...budgets,
+  ...vendors.flatMap((v) => [
+    {
+      name: `${v.name} client`,
+      path: `packages/${v.dir}/dist/index.js`,
+      import: `{ ${v.entry} }`,
+      ignore: ['openapi-fetch'],
+    },
+    {
+      name: `${v.name} base`,
+      path: 'packages/auth-middleware/dist/index.js',
+      import: `{ ${authImports(v.dir).join(', ')} }`,
+      ignore: ['openapi-fetch'],
+    },
+  ]),
+];
+const work = mkdtempSync(join(tmpdir(), 'tokenwire-size-'));
+let results;
+try {
+  const config = join(work, '.size-limit.json');
+  writeFileSync(
+    config,
+    JSON.stringify(checks.map((c) => ({ ...c, path: join(repoRoot, c.path) }))),
   );
-  if (!r.passed) failed = true;
-  if (r !== base && r.size - base.size > ON_TOP_LIMIT) {
-    console.log(
-      `FAIL ${r.name} adds ${r.size - base.size} B to auth-middleware (limit ${ON_TOP_LIMIT} B)`,
+  let output;
+  try {
+    output = execFileSync(
+      resolve(repoRoot, 'node_modules/.bin/size-limit'),
+      ['--json', '--config', config],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
     );
-    failed = true;
+  } catch (error) {
+    output = error.stdout ?? '';
+    if (!output.trim().startsWith('[')) throw new Error(error.stderr || error.message);
   }
+  results = JSON.parse(output);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+const size = (name) => results.find((r) => r.name === name)?.size ?? Number.NaN;
+let failed = false;
+const report = (ok, text) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`);
+  if (!ok) failed = true;
+};
+for (const budget of budgets) {
+  const r = results.find((x) => x.name === budget.name);
+  report(
+    r.passed,
+    `${budget.name.padEnd(28)} ${String(r.size).padStart(6)} B min+gz (limit ${budget.limit})`,
+  );
+}
+for (const v of vendors) {
+  const onTop = size(`${v.name} client`) - size(`${v.name} base`);
+  report(
+    onTop <= ON_TOP_LIMIT,
+    `${v.name.padEnd(28)} ${String(onTop).padStart(6)} B min+gz on top of auth-middleware (limit ${ON_TOP_LIMIT} B)`,
+  );
 }
 process.exit(failed ? 1 : 0);
