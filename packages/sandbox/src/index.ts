@@ -6,7 +6,7 @@ export type {
   SandboxControl,
   SandboxCounters,
   SandboxState,
-} from './core';
+} from './control-types';
 export { createSandbox, type InProcessSandbox } from './create-sandbox';
 export {
   type ActiveFault,

@@ -698,9 +698,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Only when a `Bearer` token is sent here instead of Basic credentials: the backend's
-             *     refresh-token middleware then tries to read a JSON body and fails (`EOF` for an
-             *     empty body).
+             * @description Only when a validly signed `Bearer` token (expired or not) is sent here instead of
+             *     Basic credentials: the backend's refresh-token middleware then tries to read a JSON
+             *     body and fails (`EOF` for an empty body). Any other non-Basic `Authorization` value
+             *     gets 401 `Request unauthorized`.
              */
             400: {
                 headers: {
@@ -711,8 +712,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Wrong username or password (`Unauthorized`), or no `Authorization` header at all
-             *     (`Request unauthorized`, from the backend's token middleware).
+             * @description Wrong username or password (`Unauthorized`); or no `Authorization` header at all, or
+             *     one that is neither Basic nor a validly signed bearer token (`Request unauthorized`,
+             *     from the backend's refresh-token middleware).
              */
             401: {
                 headers: {
@@ -743,8 +745,8 @@ export interface operations {
                 content?: never;
             };
             /**
-             * @description Only when a `Bearer` token is sent instead of Basic credentials (the refresh-token
-             *     middleware tries to read a JSON body and fails).
+             * @description Only when a validly signed `Bearer` token is sent instead of Basic credentials (the
+             *     refresh-token middleware tries to read a JSON body and fails).
              */
             400: {
                 headers: {
@@ -755,8 +757,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Wrong username or password, a disabled basic provider, or no `Authorization` header.
-             *     The body is always `Request unauthorized`.
+             * @description Wrong username or password, a disabled basic provider, no `Authorization` header, or
+             *     one that is neither Basic nor a validly signed bearer token. The body is always
+             *     `Request unauthorized`.
              */
             401: {
                 headers: {

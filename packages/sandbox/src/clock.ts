@@ -1,0 +1,37 @@
+/**
+ * Where the sandbox reads the time from: milliseconds since the Unix epoch. Token expiry,
+ * Sensu JWT `exp` claims and session lifetimes all use it, so a test can inject a clock
+ * and expire a token without sleeping.
+ */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that only moves when told to. */
+export interface ManualClock extends Clock {
+  /** Moves the clock forward by `ms` milliseconds. */
+  advance(ms: number): void;
+  /** Sets the clock to `ms` milliseconds since the epoch. */
+  set(ms: number): void;
+}
+
+/** A clock for tests; starts at `startMs` (default 2026-01-01T00:00:00Z). */
+export function createManualClock(startMs: number = Date.UTC(2026, 0, 1)): ManualClock {
+  let now = startMs;
+  return {
+    now: () => now,
+    advance(ms) {
+      if (!Number.isFinite(ms) || ms < 0) {
+        throw new RangeError(`advance() needs a finite, non-negative number of ms; got ${ms}.`);
+      }
+      now += ms;
+    },
+    set(ms) {
+      if (!Number.isFinite(ms))
+        throw new RangeError(`set() needs a finite number of ms; got ${ms}.`);
+      now = ms;
+    },
+  };
+}

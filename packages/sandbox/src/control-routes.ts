@@ -1,0 +1,108 @@
+import type { Hono } from 'hono';
+import { readBody } from './body';
+import type { SandboxContext, SandboxControl, SandboxEnv } from './core';
+import { FaultInputError } from './faults';
+
+/** The prefix of the inspection and control routes; no vendor spec has such a path. */
+export const controlPrefix = '/__sandbox';
+
+type JsonRead = { ok: true; value: unknown } | { ok: false; response: Response };
+
+function problem(c: SandboxContext, status: 400 | 404, message: string): Response {
+  return c.json({ error: message }, status);
+}
+
+async function readJson(c: SandboxContext): Promise<JsonRead> {
+  const body = await readBody(c.req.raw, 64 * 1024);
+  if (!body.ok) {
+    return { ok: false, response: problem(c, 400, 'The body must be JSON of at most 64 KiB.') };
+  }
+  if (body.text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(body.text) };
+  } catch {
+    return { ok: false, response: problem(c, 400, 'The body is not valid JSON.') };
+  }
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null && name in value
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+}
+
+/**
+ * Mounts `/__sandbox/...`: the same operations as {@link SandboxControl}, as JSON over HTTP,
+ * for clients in other processes (and for curl).
+ */
+export function mountControlRoutes(app: Hono<SandboxEnv>, control: SandboxControl): void {
+  const at = (path: string) => `${controlPrefix}${path}`;
+
+  app.get(controlPrefix, (c) => c.json(control.state()));
+  app.get(at('/'), (c) => c.json(control.state()));
+  app.get(at('/counters'), (c) => c.json(control.counters()));
+  app.post(at('/counters/reset'), (c) => {
+    control.resetCounters();
+    return c.json(control.counters());
+  });
+  app.post(at('/revoke-access-tokens'), (c) => c.json({ revoked: control.revokeAccessTokens() }));
+  app.post(at('/revoke-refresh-tokens'), (c) => c.json({ revoked: control.revokeRefreshTokens() }));
+  app.put(at('/resources-unauthorized'), async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    const enabled = field(body.value, 'enabled');
+    if (typeof enabled !== 'boolean') {
+      return problem(c, 400, 'Send {"enabled": true} or {"enabled": false}.');
+    }
+    control.setResourcesUnauthorized(enabled);
+    return c.json({ resourcesUnauthorized: enabled });
+  });
+  app.get(at('/faults'), (c) => c.json({ faults: control.faults() }));
+  app.post(at('/faults'), async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    try {
+      // The control validates the shape itself; JSON is as untrusted as any caller's input.
+      const fault = control.injectFault(body.value as Parameters<SandboxControl['injectFault']>[0]);
+      return c.json({ fault }, 201);
+    } catch (error) {
+      if (error instanceof FaultInputError) return problem(c, 400, error.message);
+      throw error;
+    }
+  });
+  app.delete(at('/faults'), (c) => c.json({ cleared: control.clearFaults() }));
+  app.put(at('/lifetimes'), async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    const access = field(body.value, 'accessTokenTtlSeconds');
+    const refresh = field(body.value, 'refreshTokenTtlSeconds');
+    if (
+      (access !== undefined && typeof access !== 'number') ||
+      (refresh !== undefined && typeof refresh !== 'number')
+    ) {
+      return problem(c, 400, 'Lifetimes are numbers of seconds.');
+    }
+    try {
+      return c.json(
+        control.setLifetimes({
+          ...(access === undefined ? {} : { accessTokenTtlSeconds: access }),
+          ...(refresh === undefined ? {} : { refreshTokenTtlSeconds: refresh }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RangeError) return problem(c, 400, error.message);
+      throw error;
+    }
+  });
+  app.post(at('/reset'), (c) => {
+    control.reset();
+    return c.json(control.state());
+  });
+  app.all(at('/*'), (c) =>
+    problem(
+      c,
+      404,
+      `No such control route: ${c.req.method} ${c.req.path}. See the @tokenwire/sandbox README.`,
+    ),
+  );
+}

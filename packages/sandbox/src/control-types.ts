@@ -1,0 +1,74 @@
+import type { ActiveFault, FaultInput } from './faults';
+import type { TokenLifetimes, Vendor } from './options';
+
+/** What the counters count. Every number starts at 0 and only `resetCounters()` lowers it. */
+export interface SandboxCounters {
+  /** Successful primary grants: client credentials, password grant, Sensu `GET /auth`. */
+  primaryGrants: number;
+  /** Successful refreshes. */
+  refreshes: number;
+  /** 401 answers from any vendor route. */
+  unauthorized: number;
+  /**
+   * Refresh tokens presented again after rotation: CloudLX answers 400, Sensu deletes the
+   * session and answers 400. (CloudCX reuses refresh tokens, so never counts here.)
+   */
+  reuseDetections: number;
+  /** CloudLX only: requests whose `Accept` lacks `application/vnd.cloudlx.v1+json`. */
+  missingVendorAccept: number;
+  /** Every request to a token endpoint, whatever the outcome. */
+  tokenRequests: number;
+  /** Requests answered (or delayed) by an injected fault. */
+  faultsServed: number;
+}
+
+export interface LiveTokenCounts {
+  /** Access tokens issued and neither expired nor revoked. */
+  accessTokens: number;
+  /** Refresh tokens that would still be accepted (Sensu: one per live session). */
+  refreshTokens: number;
+  /** Sensu sessions still alive (0 on the other vendors). */
+  sessions: number;
+}
+
+/** The vendor-specific token store behind the control API. */
+export interface TokenLedger {
+  revokeAccessTokens(): number;
+  revokeRefreshTokens(): number;
+  counts(): LiveTokenCounts;
+  clear(): void;
+}
+
+export interface SandboxState {
+  vendor: Vendor;
+  counters: SandboxCounters;
+  resourcesUnauthorized: boolean;
+  faults: ActiveFault[];
+  tokens: LiveTokenCounts;
+  lifetimes: TokenLifetimes;
+}
+
+/**
+ * Inspection and control of one sandbox, the same operations as its `/__sandbox/` routes.
+ * Nothing here is part of the vendor API.
+ */
+export interface SandboxControl {
+  readonly vendor: Vendor;
+  counters(): SandboxCounters;
+  resetCounters(): void;
+  /** Revokes every access token issued so far (Sensu: resources reject them; `/auth/token` still takes them). */
+  revokeAccessTokens(): number;
+  /** Revokes every refresh token (Sensu: deletes every session). */
+  revokeRefreshTokens(): number;
+  /** While enabled, every resource request answers the vendor's 401. */
+  setResourcesUnauthorized(enabled: boolean): void;
+  /** Queues a fault; see {@link FaultInput}. Throws `FaultInputError` on a bad description. */
+  injectFault(fault: FaultInput): ActiveFault;
+  faults(): ActiveFault[];
+  clearFaults(): number;
+  /** Changes the lifetimes of tokens issued from now on. */
+  setLifetimes(lifetimes: Partial<TokenLifetimes>): TokenLifetimes;
+  state(): SandboxState;
+  /** Forgets every token and session, zeroes the counters, clears faults and flags. */
+  reset(): void;
+}

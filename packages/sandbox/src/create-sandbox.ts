@@ -1,0 +1,175 @@
+import { Hono } from 'hono';
+import { controlPrefix, mountControlRoutes } from './control-routes';
+import {
+  type FaultRenderer,
+  type SandboxContext,
+  type SandboxControl,
+  SandboxCore,
+  type SandboxEnv,
+} from './core';
+import {
+  type CredentialsByVendor,
+  defaultCredentials,
+  resolveCommon,
+  resolveCredentials,
+  type SandboxOptions,
+  type Vendor,
+} from './options';
+import { createCloudcxApp } from './vendors/cloudcx';
+import { createCloudlxApp } from './vendors/cloudlx';
+import { createSensuApp } from './vendors/sensu';
+
+type CredentialsOf<O extends SandboxOptions> = CredentialsByVendor[O['vendor']];
+
+/** A sandbox running inside this process: call its `fetch` like the global one. */
+export interface InProcessSandbox<V extends Vendor = Vendor> {
+  readonly vendor: V;
+  /**
+   * An origin for building request URLs. Any absolute URL reaches the sandbox (only the
+   * path and query matter); relative paths resolve against this one.
+   */
+  readonly url: string;
+  /** The sandbox as a `fetch` function (pass it to openapi-fetch's `fetch` option). */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  readonly control: SandboxControl;
+  /** The credentials this sandbox accepts (defaults merged with `options.credentials`). */
+  readonly credentials: Readonly<CredentialsByVendor[V]>;
+  /** Ends pending delay faults. Nothing else needs cleaning up. */
+  close(): void;
+}
+
+/** The pieces startSandbox needs besides the in-process API. */
+export interface BuiltSandbox<V extends Vendor = Vendor> {
+  vendor: V;
+  core: SandboxCore;
+  control: SandboxControl;
+  credentials: Readonly<CredentialsByVendor[V]>;
+  handle(request: Request, env: SandboxEnv['Bindings']): Response | Promise<Response>;
+}
+
+interface VendorApp {
+  app: Hono<SandboxEnv>;
+  ledger: SandboxCore['ledger'];
+  renderer: FaultRenderer;
+  /** The paths it serves (Hono syntax), to tell a wrong method (405) from a wrong path. */
+  paths: string[];
+  notFound: (c: SandboxContext) => Response;
+  methodNotAllowed: (c: SandboxContext) => Response;
+}
+
+function vendorApp(
+  core: SandboxCore,
+  options: SandboxOptions,
+): {
+  vendorApp: VendorApp;
+  credentials: CredentialsByVendor[Vendor];
+} {
+  switch (options.vendor) {
+    case 'cloudlx': {
+      const credentials = resolveCredentials(
+        'cloudlx',
+        defaultCredentials.cloudlx,
+        options.credentials,
+      );
+      return { vendorApp: createCloudlxApp(core, credentials), credentials };
+    }
+    case 'cloudcx': {
+      const credentials = resolveCredentials(
+        'cloudcx',
+        defaultCredentials.cloudcx,
+        options.credentials,
+        ['username'],
+      );
+      const app = createCloudcxApp(core, {
+        credentials,
+        issueRefreshTokens: options.issueRefreshTokens ?? true,
+      });
+      return { vendorApp: app, credentials };
+    }
+    case 'sensu': {
+      const credentials = resolveCredentials(
+        'sensu',
+        defaultCredentials.sensu,
+        options.credentials,
+        ['username', 'unprivilegedUsername'],
+      );
+      return { vendorApp: createSensuApp(core, credentials), credentials };
+    }
+  }
+}
+
+/** Builds the app, state and control of one vendor sandbox (no server). */
+export function buildSandbox<O extends SandboxOptions>(options: O): BuiltSandbox<O['vendor']> {
+  const vendor: O['vendor'] = options.vendor;
+  let renderer: FaultRenderer | undefined;
+  const core = new SandboxCore(vendor, resolveCommon(vendor, options), () => {
+    if (!renderer) throw new Error('The sandbox is not fully built yet.');
+    return renderer;
+  });
+  const built = vendorApp(core, options);
+  renderer = built.vendorApp.renderer;
+  core.ledger = built.vendorApp.ledger;
+  const control = core.control();
+
+  const app = new Hono<SandboxEnv>();
+  mountControlRoutes(app, control);
+  app.route('/', built.vendorApp.app);
+  // A 405 is decided here rather than by catch-all routes: a path with a single matching
+  // route lets Hono answer synchronously, which matters on the hot path.
+  const served = built.vendorApp.paths.map(
+    (path) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`),
+  );
+  app.notFound((c) => {
+    if (c.req.path.startsWith(controlPrefix))
+      return c.json({ error: 'No such control route.' }, 404);
+    const path = c.req.path;
+    return served.some((pattern) => pattern.test(path))
+      ? built.vendorApp.methodNotAllowed(c)
+      : built.vendorApp.notFound(c);
+  });
+  app.onError((error, c) => {
+    // One line, no stack and nothing from the request beyond its method and path.
+    core.log(
+      `[sandbox ${vendor}] internal error on ${c.req.method} ${c.req.path}: ${error.message}`,
+    );
+    return built.vendorApp.renderer.serverError(c, 'api');
+  });
+
+  return {
+    vendor,
+    core,
+    control,
+    // The switch above resolved the credentials of exactly this vendor.
+    credentials: built.credentials as CredentialsOf<O>,
+    handle: (request, env) => app.fetch(request, env),
+  };
+}
+
+/**
+ * A sandbox inside this process, for fast tests: no port, no server, the same behaviour
+ * as {@link startSandbox}. A dropped-connection fault makes `fetch` reject like a real one.
+ */
+export function createSandbox<O extends SandboxOptions>(options: O): InProcessSandbox<O['vendor']> {
+  const built = buildSandbox(options);
+  const url = `http://${built.vendor}.sandbox.invalid`;
+  return {
+    vendor: built.vendor,
+    url,
+    control: built.control,
+    credentials: built.credentials,
+    close: () => built.core.close(),
+    fetch: async (input, init) => {
+      const target =
+        typeof input === 'string' && input.startsWith('/') ? new URL(input, url) : input;
+      const request =
+        target instanceof Request && init === undefined ? target : new Request(target, init);
+      const response = await built.handle(request, {});
+      if (built.core.dropped.has(response)) {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+        });
+      }
+      return response;
+    },
+  };
+}

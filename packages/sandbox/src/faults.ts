@@ -1,0 +1,175 @@
+import type { Vendor } from './options';
+
+/**
+ * Which requests a fault hits: `token` the token endpoints (CloudLX access-token and
+ * refresh-token, CloudCX `/oauth/token`, Sensu `GET /auth` and `POST /auth/token`), `api`
+ * every other vendor operation, `all` both. The `/__sandbox/` routes are never hit.
+ */
+export type FaultRoutes = 'token' | 'api' | 'all';
+
+export type RouteClass = 'token' | 'api';
+
+interface FaultScope {
+  /** How many matching requests the fault affects; omit it to keep it until cleared. */
+  count?: number;
+  /** Default `token` (`api` for `business-error`). */
+  routes?: FaultRoutes;
+}
+
+export type FaultInput = FaultScope &
+  (
+    | { kind: 'server-error' }
+    | { kind: 'unavailable'; retryAfterSeconds?: number }
+    | { kind: 'delay'; delayMs: number }
+    | { kind: 'malformed-json' }
+    | { kind: 'html-error'; status?: number }
+    | { kind: 'drop-connection' }
+    | { kind: 'business-error'; code?: string; message?: string }
+  );
+
+export type FaultKind = FaultInput['kind'];
+
+export const faultKinds: readonly FaultKind[] = [
+  'server-error',
+  'unavailable',
+  'delay',
+  'malformed-json',
+  'html-error',
+  'drop-connection',
+  'business-error',
+];
+
+type FaultDetails =
+  | { kind: 'server-error' }
+  | { kind: 'unavailable'; retryAfterSeconds: number }
+  | { kind: 'delay'; delayMs: number }
+  | { kind: 'malformed-json' }
+  | { kind: 'html-error'; status: number }
+  | { kind: 'drop-connection' }
+  | { kind: 'business-error'; code: string; message: string };
+
+/** A queued fault; `remaining` is null for one that lasts until cleared. */
+export type ActiveFault = FaultDetails & {
+  id: number;
+  routes: FaultRoutes;
+  remaining: number | null;
+};
+
+/** A fault description that cannot be queued; the message says why. */
+export class FaultInputError extends Error {
+  override name = 'FaultInputError';
+}
+
+const maxDelayMs = 600_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function integerIn(
+  value: unknown,
+  name: string,
+  min: number,
+  max: number,
+  fallback?: number,
+): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new FaultInputError(`"${name}" must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function shortText(value: unknown, name: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+    throw new FaultInputError(`"${name}" must be a string of 1 to 200 characters.`);
+  }
+  return value;
+}
+
+function details(input: Record<string, unknown>, vendor: Vendor): FaultDetails {
+  switch (input.kind) {
+    case 'server-error':
+    case 'malformed-json':
+    case 'drop-connection':
+      return { kind: input.kind };
+    case 'unavailable':
+      return {
+        kind: 'unavailable',
+        retryAfterSeconds: integerIn(input.retryAfterSeconds, 'retryAfterSeconds', 1, 86_400, 1),
+      };
+    case 'delay':
+      return { kind: 'delay', delayMs: integerIn(input.delayMs, 'delayMs', 0, maxDelayMs) };
+    case 'html-error':
+      return { kind: 'html-error', status: integerIn(input.status, 'status', 400, 599, 502) };
+    case 'business-error':
+      if (vendor !== 'cloudcx') {
+        throw new FaultInputError(
+          'A "business-error" (HTTP 200 with a non-"0000" code) exists only on CloudCX.',
+        );
+      }
+      return {
+        kind: 'business-error',
+        code: shortText(input.code, 'code', '1001'),
+        message: shortText(input.message, 'message', 'Invalid request parameter'),
+      };
+    default:
+      throw new FaultInputError(`"kind" must be one of: ${faultKinds.join(', ')}.`);
+  }
+}
+
+/** Checks a fault description (from TypeScript or from JSON) and fills in the defaults. */
+export function parseFault(input: unknown, vendor: Vendor, id: number): ActiveFault {
+  if (!isRecord(input)) throw new FaultInputError('A fault is a JSON object with a "kind".');
+  const fault = details(input, vendor);
+  const fallbackRoutes: FaultRoutes = fault.kind === 'business-error' ? 'api' : 'token';
+  const routes = input.routes ?? fallbackRoutes;
+  if (routes !== 'token' && routes !== 'api' && routes !== 'all') {
+    throw new FaultInputError('"routes" must be "token", "api" or "all".');
+  }
+  if (fault.kind === 'business-error' && routes !== 'api') {
+    throw new FaultInputError('A "business-error" applies to API routes only ("routes": "api").');
+  }
+  const remaining =
+    input.count === undefined ? null : integerIn(input.count, 'count', 1, 1_000_000_000);
+  return { ...fault, id, routes, remaining };
+}
+
+/** Faults wait in order; each matching request takes one unit of the first that matches. */
+export class FaultQueue {
+  #faults: ActiveFault[] = [];
+  #nextId = 1;
+
+  constructor(private readonly vendor: Vendor) {}
+
+  add(input: unknown): ActiveFault {
+    const fault = parseFault(input, this.vendor, this.#nextId);
+    this.#nextId += 1;
+    this.#faults.push(fault);
+    return { ...fault };
+  }
+
+  /** The fault to apply to this request, if any (and uses one unit of it). */
+  take(route: RouteClass): ActiveFault | undefined {
+    if (this.#faults.length === 0) return undefined;
+    const index = this.#faults.findIndex((f) => f.routes === 'all' || f.routes === route);
+    const fault = this.#faults[index];
+    if (fault === undefined) return undefined;
+    if (fault.remaining !== null) {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.#faults.splice(index, 1);
+    }
+    return fault;
+  }
+
+  list(): ActiveFault[] {
+    return this.#faults.map((f) => ({ ...f }));
+  }
+
+  clear(): number {
+    const cleared = this.#faults.length;
+    this.#faults = [];
+    return cleared;
+  }
+}

@@ -1,0 +1,368 @@
+import type { components, paths } from '@tokenwire/cloudcx';
+import { Hono } from 'hono';
+import { type BodyParams, parseBodyParams, readBody } from '../body';
+import {
+  type FaultRenderer,
+  requestHeader,
+  type SandboxContext,
+  type SandboxCore,
+  type SandboxEnv,
+  type TokenLedger,
+} from '../core';
+import type { RouteClass } from '../faults';
+import { decodeJwt, RsaJwtSigner } from '../jwt';
+import type { CloudcxCredentials } from '../options';
+import { randomAlphanumeric } from '../random';
+import { secretEquals } from '../secret-compare';
+import { createResponder, type Serialized, serialize } from '../typed-response';
+import { cloudcxUsers } from './cloudcx-seed';
+
+type Schemas = components['schemas'];
+type OAuthError = Schemas['OAuthError'];
+
+const send = createResponder<paths>();
+const tokenPath = '/oauth/token';
+const usersPath = '/openapi/v2/user/page';
+
+interface AccessToken {
+  expiresAt: number;
+  revoked: boolean;
+}
+
+interface RefreshToken {
+  clientId: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+// Spring Authorization Server wording (inferred; see the examples in specs/cloudcx.yaml).
+function invalidRequest(parameter: string): Serialized<OAuthError> {
+  return serialize<OAuthError>({
+    error: 'invalid_request',
+    error_description: `OAuth 2.0 Parameter: ${parameter}`,
+    error_uri: 'https://datatracker.ietf.org/doc/html/rfc6749#section-5.2',
+  });
+}
+const unsupportedGrantType = serialize<OAuthError>({
+  error: 'unsupported_grant_type',
+  error_description: 'OAuth 2.0 Parameter: grant_type',
+  error_uri: 'https://datatracker.ietf.org/doc/html/rfc6749#section-5.2',
+});
+function invalidClient(parameter: 'client_id' | 'client_secret'): Serialized<OAuthError> {
+  return serialize<OAuthError>({
+    error: 'invalid_client',
+    error_description: `Client authentication failed: ${parameter}`,
+    error_uri: 'https://datatracker.ietf.org/doc/html/rfc6749#section-3.2.1',
+  });
+}
+const badCredentials = serialize<OAuthError>({
+  error: 'invalid_grant',
+  error_description: 'Bad credentials',
+});
+const invalidGrant = serialize<OAuthError>({ error: 'invalid_grant' });
+
+/** Spring Boot's default error body (what a 404, 405 or a failing server answers). */
+function springError(c: SandboxContext, status: number, error: string, headers = {}): Response {
+  const body = JSON.stringify({
+    timestamp: new Date().toISOString(),
+    status,
+    error,
+    path: c.req.path,
+  });
+  return new Response(body, {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+// RFC 6750 b64token, as Spring's DefaultBearerTokenResolver matches it.
+const b64token = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+function stringParam(params: BodyParams, name: string): string | undefined {
+  const value = params.get(name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Java's Integer.parseInt accepts an optional sign and digits only. */
+function parseJavaInt(value: string | undefined, fallback: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!/^[+-]?\d{1,10}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n > 2_147_483_647 || n < -2_147_483_648 ? undefined : n;
+}
+
+export interface CloudcxAppOptions {
+  credentials: CloudcxCredentials;
+  issueRefreshTokens: boolean;
+}
+
+export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) {
+  const { credentials } = options;
+  const users = cloudcxUsers(credentials.username);
+  const loginUserId = users[0]?.id ?? '';
+  const signer = new RsaJwtSigner();
+  const accessTokens = new Map<string, AccessToken>();
+  const refreshTokens = new Map<string, RefreshToken>();
+
+  let issuedSinceSweep = 0;
+  function sweep(now: number): void {
+    for (const [token, record] of accessTokens)
+      if (record.expiresAt <= now) accessTokens.delete(token);
+    for (const [token, record] of refreshTokens)
+      if (record.expiresAt <= now) refreshTokens.delete(token);
+  }
+
+  async function issue(c: SandboxContext, refreshToken: string | undefined): Promise<Response> {
+    const now = core.now();
+    issuedSinceSweep += 1;
+    if (issuedSinceSweep >= 1024) {
+      issuedSinceSweep = 0;
+      sweep(now);
+    }
+    const { accessTokenTtlSeconds } = core.lifetimes;
+    const iat = Math.floor(now / 1000);
+    const expiresAt = iat * 1000 + accessTokenTtlSeconds * 1000;
+    const accessToken = await signer.sign({
+      sub: credentials.clientId,
+      aud: credentials.clientId,
+      nbf: iat,
+      'user-id': loginUserId,
+      iss: new URL(c.req.url).origin,
+      exp: Math.floor(expiresAt / 1000),
+      iat,
+      // Spring Authorization Server gives every JWT a random id, so two tokens issued in the
+      // same second differ (and a revoked one is never issued again).
+      jti: crypto.randomUUID(),
+    });
+    accessTokens.set(accessToken, { expiresAt, revoked: false });
+    // Seconds left when the response is written: 3599 for a one-hour token, as the vendor shows.
+    const expiresIn = Math.max(0, Math.floor((expiresAt - now) / 1000));
+    const body: Schemas['TokenResponse'] = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+    };
+    if (refreshToken !== undefined) body.refresh_token = refreshToken;
+    return send.json(tokenPath, 'post', 200, serialize(body));
+  }
+
+  function newRefreshToken(): string | undefined {
+    if (!options.issueRefreshTokens) return undefined;
+    const token = randomAlphanumeric(64);
+    refreshTokens.set(token, {
+      clientId: credentials.clientId,
+      expiresAt: core.now() + core.lifetimes.refreshTokenTtlSeconds * 1000,
+      revoked: false,
+    });
+    return token;
+  }
+
+  async function tokenRoute(c: SandboxContext): Promise<Response> {
+    const body = await readBody(c.req.raw);
+    const headers: Record<string, string> = body.ok ? {} : { connection: 'close' };
+    // Spring reads form parameters only; any other body carries none.
+    const params = parseBodyParams(requestHeader(c, 'content-type'), body.ok ? body.text : '', {
+      form: true,
+      json: false,
+    });
+    for (const name of [
+      'client_id',
+      'client_secret',
+      'grant_type',
+      'username',
+      'password',
+      'refresh_token',
+    ]) {
+      if (params.count(name) > 1)
+        return send.json(tokenPath, 'post', 400, invalidRequest(name), headers);
+    }
+    // Client authentication runs first (a filter in front of the token endpoint).
+    const clientId = stringParam(params, 'client_id');
+    if (clientId === undefined || !secretEquals(clientId, credentials.clientId)) {
+      return send.json(tokenPath, 'post', 401, invalidClient('client_id'), headers);
+    }
+    const clientSecret = stringParam(params, 'client_secret');
+    if (clientSecret === undefined || !secretEquals(clientSecret, credentials.clientSecret)) {
+      return send.json(tokenPath, 'post', 401, invalidClient('client_secret'), headers);
+    }
+    const grantType = stringParam(params, 'grant_type');
+    if (grantType === undefined) {
+      return send.json(tokenPath, 'post', 400, invalidRequest('grant_type'), headers);
+    }
+    if (grantType === 'password') {
+      const username = stringParam(params, 'username');
+      if (username === undefined) {
+        return send.json(tokenPath, 'post', 400, invalidRequest('username'), headers);
+      }
+      const password = stringParam(params, 'password');
+      if (password === undefined) {
+        return send.json(tokenPath, 'post', 400, invalidRequest('password'), headers);
+      }
+      const userOk = secretEquals(username, credentials.username);
+      const passwordOk = secretEquals(password, credentials.password);
+      if (!userOk || !passwordOk) return send.json(tokenPath, 'post', 400, badCredentials, headers);
+      core.counters.primaryGrants += 1;
+      return issue(c, newRefreshToken());
+    }
+    if (grantType === 'refresh_token') {
+      const presented = stringParam(params, 'refresh_token');
+      if (presented === undefined) {
+        return send.json(tokenPath, 'post', 400, invalidRequest('refresh_token'), headers);
+      }
+      const record = refreshTokens.get(presented);
+      if (
+        !record ||
+        record.revoked ||
+        record.expiresAt <= core.now() ||
+        record.clientId !== clientId
+      ) {
+        return send.json(tokenPath, 'post', 400, invalidGrant, headers);
+      }
+      // Spring's reuseRefreshTokens: the same refresh token comes back and stays valid.
+      core.counters.refreshes += 1;
+      return issue(c, presented);
+    }
+    return send.json(tokenPath, 'post', 400, unsupportedGrantType, headers);
+  }
+
+  function unauthorized(description?: string): Response {
+    const challenge =
+      description === undefined
+        ? 'Bearer'
+        : `Bearer error="invalid_token", error_description="${description}", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1"`;
+    return send.empty(usersPath, 'get', 401, { 'www-authenticate': challenge });
+  }
+
+  /** Spring Security's resource-server checks; undefined when the caller may proceed. */
+  function authenticate(c: SandboxContext): Response | undefined {
+    if (core.resourcesUnauthorized) return unauthorized("Provided token isn't active");
+    const header = requestHeader(c, 'authorization');
+    if (header === undefined || header.slice(0, 7).toLowerCase() !== 'bearer ') {
+      return unauthorized();
+    }
+    const token = header.slice(7);
+    if (!b64token.test(token)) return unauthorized('Bearer token is malformed');
+    if (secretEquals(token, credentials.apiKey)) return undefined;
+    const record = accessTokens.get(token);
+    if (record === undefined) {
+      return unauthorized(
+        decodeJwt(token)
+          ? 'An error occurred while attempting to decode the Jwt: Signed JWT rejected: Invalid signature'
+          : 'An error occurred while attempting to decode the Jwt: Malformed token',
+      );
+    }
+    if (record.revoked) return unauthorized("Provided token isn't active");
+    if (record.expiresAt <= core.now()) {
+      const at = new Date(record.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return unauthorized(
+        `An error occurred while attempting to decode the Jwt: Jwt expired at ${at}`,
+      );
+    }
+    return undefined;
+  }
+
+  function envelope(code: string, message: string): Response {
+    const body = serialize<Schemas['UserPageEnvelope']>({ code, message, data: null });
+    return send.json(usersPath, 'get', 200, body);
+  }
+
+  function listUsers(
+    c: SandboxContext,
+    businessError?: { code: string; message: string },
+  ): Response {
+    const denied = authenticate(c);
+    if (denied) return denied;
+    if (businessError) return envelope(businessError.code, businessError.message);
+    const pageIndex = parseJavaInt(c.req.query('pageIndex'), 1);
+    const pageSize = parseJavaInt(c.req.query('pageSize'), 25);
+    if (pageIndex === undefined || pageSize === undefined || pageIndex < 1 || pageSize < 1) {
+      return envelope('1001', 'Invalid request parameter');
+    }
+    const keywords = c.req.query('keywords')?.trim().toLowerCase() ?? '';
+    const matching =
+      keywords === ''
+        ? users
+        : users.filter((user) =>
+            [user.loginCode, user.firstName, user.lastName, user.email].some((field) =>
+              field.toLowerCase().includes(keywords),
+            ),
+          );
+    const start = (pageIndex - 1) * pageSize;
+    const content = matching.slice(start, start + pageSize);
+    const body = serialize<Schemas['UserPageEnvelope']>({
+      code: '0000',
+      message: null,
+      data: {
+        totalPages: Math.ceil(matching.length / pageSize),
+        totalElements: matching.length,
+        size: pageSize,
+        number: pageIndex - 1,
+        numberOfElements: content.length,
+        content,
+      },
+    });
+    return send.json(usersPath, 'get', 200, body);
+  }
+
+  function route(kind: RouteClass, handler: (c: SandboxContext) => Response | Promise<Response>) {
+    return (c: SandboxContext) => core.handle(kind, c, () => handler(c));
+  }
+
+  const app = new Hono<SandboxEnv>();
+  app.post(tokenPath, route('token', tokenRoute));
+  app.get(
+    usersPath,
+    route('api', (c) => listUsers(c)),
+  );
+
+  const ledger: TokenLedger = {
+    revokeAccessTokens() {
+      const now = core.now();
+      let revoked = 0;
+      for (const record of accessTokens.values()) {
+        if (!record.revoked && record.expiresAt > now) revoked += 1;
+        record.revoked = true;
+      }
+      return revoked;
+    },
+    revokeRefreshTokens() {
+      const now = core.now();
+      let revoked = 0;
+      for (const record of refreshTokens.values()) {
+        if (!record.revoked && record.expiresAt > now) revoked += 1;
+        record.revoked = true;
+      }
+      return revoked;
+    },
+    counts() {
+      const now = core.now();
+      let access = 0;
+      let refresh = 0;
+      for (const record of accessTokens.values())
+        if (!record.revoked && record.expiresAt > now) access += 1;
+      for (const record of refreshTokens.values())
+        if (!record.revoked && record.expiresAt > now) refresh += 1;
+      return { accessTokens: access, refreshTokens: refresh, sessions: 0 };
+    },
+    clear() {
+      accessTokens.clear();
+      refreshTokens.clear();
+    },
+  };
+
+  const renderer: FaultRenderer = {
+    serverError: (c) => springError(c, 500, 'Internal Server Error'),
+    unavailable: (c, _route, retryAfterSeconds) =>
+      springError(c, 503, 'Service Unavailable', { 'retry-after': String(retryAfterSeconds) }),
+    businessError: (c, code, message) => listUsers(c, { code, message }),
+  };
+
+  return {
+    app,
+    ledger,
+    renderer,
+    paths: [tokenPath, usersPath],
+    notFound: (c: SandboxContext) => springError(c, 404, 'Not Found'),
+    methodNotAllowed: (c: SandboxContext) => springError(c, 405, 'Method Not Allowed'),
+  };
+}

@@ -1,0 +1,363 @@
+import type { components, paths } from '@tokenwire/cloudlx';
+import { Hono } from 'hono';
+import { type BodyParams, parseBodyParams, readBody } from '../body';
+import {
+  type FaultRenderer,
+  requestHeader,
+  type SandboxContext,
+  type SandboxCore,
+  type SandboxEnv,
+  type TokenLedger,
+} from '../core';
+import type { RouteClass } from '../faults';
+import type { CloudlxCredentials } from '../options';
+import { randomAlphanumeric } from '../random';
+import { secretEquals } from '../secret-compare';
+import { createResponder, type Serialized, serialize } from '../typed-response';
+import { cloudlxCustomers, cloudlxServices, cloudlxUsers } from './cloudlx-seed';
+
+type Schemas = components['schemas'];
+type Resource = 'services' | 'users' | 'customers';
+
+const send = createResponder<paths>();
+const vendorMediaType = 'application/vnd.cloudlx.v1+json';
+
+interface Client {
+  id: string;
+  secret: string;
+  permissions: ReadonlySet<Resource>;
+}
+
+interface AccessToken {
+  expiresAt: number;
+  permissions: ReadonlySet<Resource>;
+}
+
+interface RefreshToken {
+  clientId: string;
+  expiresAt: number;
+  /** The access token issued with it: league/oauth2-server revokes it on refresh. */
+  accessToken: string;
+  state: 'live' | 'used' | 'revoked';
+}
+
+// league/oauth2-server wording (see OAuthError and the examples in specs/cloudlx.yaml).
+function missingParameter(name: string): Serialized<Schemas['OAuthError']> {
+  return serialize<Schemas['OAuthError']>({
+    error: 'invalid_request',
+    error_description: `The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Check the "${name}" parameter.`,
+  });
+}
+const unsupportedGrantType = serialize<Schemas['OAuthError']>({
+  error: 'unsupported_grant_type',
+  error_description: 'The authorization grant type is not supported by the authorization server.',
+});
+const invalidClient = serialize<Schemas['OAuthError']>({
+  error: 'invalid_client',
+  error_description: 'Client authentication failed.',
+});
+const invalidRefreshToken = serialize<Schemas['OAuthError']>({
+  error: 'invalid_request',
+  error_description: 'The refresh token is invalid.',
+});
+// Dingo API error format (inferred).
+const unauthorizedBody = serialize<Schemas['ApiError']>({
+  message: 'Failed to authenticate because of bad credentials or an invalid authorization header.',
+  status_code: 401,
+});
+const forbiddenBody = serialize<Schemas['ApiError']>({
+  message: 'This action is unauthorized.',
+  status_code: 403,
+});
+
+const servicesBody = serialize<Schemas['ServiceList']>({ services: [...cloudlxServices] });
+const usersBody = serialize<Schemas['UserList']>({ users: [...cloudlxUsers] });
+const customersBody = serialize<Schemas['CustomerList']>({ customers: [...cloudlxCustomers] });
+
+function apiError(status: number, message: string, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify({ message, status_code: status }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** league/oauth2-server's BearerTokenValidator: strip a leading `Bearer `, trim the rest. */
+function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (header.startsWith('Bearer ')) return header.slice(7).trim();
+  const match = /^\s*Bearer\s(.*)$/s.exec(header);
+  return match?.[1]?.trim();
+}
+
+function stringParam(params: BodyParams, name: string): string | undefined {
+  const value = params.get(name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredentials) {
+  const clients: Client[] = [
+    {
+      id: credentials.clientId,
+      secret: credentials.clientSecret,
+      permissions: new Set<Resource>(['services', 'users', 'customers']),
+    },
+    {
+      id: credentials.unprivilegedClientId,
+      secret: credentials.unprivilegedClientSecret,
+      permissions: new Set<Resource>(),
+    },
+  ];
+  const accessTokens = new Map<string, AccessToken>();
+  const refreshTokens = new Map<string, RefreshToken>();
+  let issuedSinceSweep = 0;
+
+  function sweep(now: number): void {
+    for (const [token, record] of accessTokens)
+      if (record.expiresAt <= now) accessTokens.delete(token);
+    for (const [token, record] of refreshTokens)
+      if (record.expiresAt <= now) refreshTokens.delete(token);
+  }
+
+  function issue(client: Client): Response {
+    const now = core.now();
+    issuedSinceSweep += 1;
+    if (issuedSinceSweep >= 1024) {
+      issuedSinceSweep = 0;
+      sweep(now);
+    }
+    const { accessTokenTtlSeconds, refreshTokenTtlSeconds } = core.lifetimes;
+    const accessToken = randomAlphanumeric(40);
+    const refreshToken = randomAlphanumeric(40);
+    accessTokens.set(accessToken, {
+      expiresAt: now + accessTokenTtlSeconds * 1000,
+      permissions: client.permissions,
+    });
+    refreshTokens.set(refreshToken, {
+      clientId: client.id,
+      expiresAt: now + refreshTokenTtlSeconds * 1000,
+      accessToken,
+      state: 'live',
+    });
+    const body = serialize<Schemas['TokenResponse']>({
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: Math.floor(accessTokenTtlSeconds),
+      refresh_token: refreshToken,
+    });
+    return send.json('/api/oauth2/access-token', 'post', 200, body);
+  }
+
+  /** Reads the form or JSON body; a body over the limit or cut off carries no parameters. */
+  async function readParams(c: SandboxContext): Promise<{ params: BodyParams; close: boolean }> {
+    const body = await readBody(c.req.raw);
+    if (!body.ok) {
+      return { params: parseBodyParams(null, '', { form: true, json: true }), close: true };
+    }
+    return {
+      params: parseBodyParams(requestHeader(c, 'content-type'), body.text, {
+        form: true,
+        json: true,
+      }),
+      close: false,
+    };
+  }
+
+  /** The client named by client_id/client_secret, or the OAuth error to answer. */
+  function authenticateClient(
+    params: BodyParams,
+  ): { client: Client } | { error: Serialized<Schemas['OAuthError']>; status: 400 | 401 } {
+    const clientId = stringParam(params, 'client_id');
+    if (clientId === undefined) return { error: missingParameter('client_id'), status: 400 };
+    const clientSecret = stringParam(params, 'client_secret');
+    if (clientSecret === undefined)
+      return { error: missingParameter('client_secret'), status: 400 };
+    const client = clients.find((candidate) => secretEquals(clientId, candidate.id));
+    if (!client || !secretEquals(clientSecret, client.secret)) {
+      return { error: invalidClient, status: 401 };
+    }
+    return { client };
+  }
+
+  async function accessTokenRoute(c: SandboxContext): Promise<Response> {
+    const path = '/api/oauth2/access-token';
+    const { params, close } = await readParams(c);
+    const headers: Record<string, string> = close ? { connection: 'close' } : {};
+    const grantType = stringParam(params, 'grant_type');
+    if (grantType === undefined) {
+      return send.json(path, 'post', 400, missingParameter('grant_type'), headers);
+    }
+    if (grantType !== 'client_credentials') {
+      return send.json(path, 'post', 400, unsupportedGrantType, headers);
+    }
+    const auth = authenticateClient(params);
+    if ('error' in auth) {
+      return auth.status === 401
+        ? send.json(path, 'post', 401, auth.error, headers)
+        : send.json(path, 'post', 400, auth.error, headers);
+    }
+    core.counters.primaryGrants += 1;
+    return issue(auth.client);
+  }
+
+  async function refreshTokenRoute(c: SandboxContext): Promise<Response> {
+    const path = '/api/oauth2/refresh-token';
+    const { params, close } = await readParams(c);
+    const headers: Record<string, string> = close ? { connection: 'close' } : {};
+    const grantType = stringParam(params, 'grant_type');
+    if (grantType === undefined) {
+      return send.json(path, 'post', 400, missingParameter('grant_type'), headers);
+    }
+    if (grantType !== 'refresh_token') {
+      return send.json(path, 'post', 400, unsupportedGrantType, headers);
+    }
+    const auth = authenticateClient(params);
+    if ('error' in auth) {
+      return auth.status === 401
+        ? send.json(path, 'post', 401, auth.error, headers)
+        : send.json(path, 'post', 400, auth.error, headers);
+    }
+    const presented = stringParam(params, 'refresh_token');
+    if (presented === undefined) {
+      return send.json(path, 'post', 400, missingParameter('refresh_token'), headers);
+    }
+    const record = refreshTokens.get(presented);
+    if (
+      record?.state !== 'live' ||
+      record.expiresAt <= core.now() ||
+      record.clientId !== auth.client.id
+    ) {
+      if (record?.state === 'used') core.counters.reuseDetections += 1;
+      return send.json(path, 'post', 400, invalidRefreshToken, headers);
+    }
+    // Rotation: the refresh token and the access token issued with it both die.
+    record.state = 'used';
+    accessTokens.delete(record.accessToken);
+    core.counters.refreshes += 1;
+    return issue(auth.client);
+  }
+
+  interface ResourceResponses {
+    ok(): Response;
+    unauthorized(): Response;
+    forbidden(): Response;
+  }
+
+  function resourceRoute(resource: Resource, respond: ResourceResponses) {
+    return (c: SandboxContext): Response => {
+      if (core.resourcesUnauthorized) return respond.unauthorized();
+      const token = bearerToken(requestHeader(c, 'authorization'));
+      const record = token === undefined ? undefined : accessTokens.get(token);
+      if (record === undefined) return respond.unauthorized();
+      if (record.expiresAt <= core.now()) {
+        if (token !== undefined) accessTokens.delete(token);
+        return respond.unauthorized();
+      }
+      if (!record.permissions.has(resource)) return respond.forbidden();
+      return respond.ok();
+    };
+  }
+
+  function route(kind: RouteClass, handler: (c: SandboxContext) => Response | Promise<Response>) {
+    return (c: SandboxContext) => {
+      const accept = requestHeader(c, 'accept');
+      if (
+        accept === undefined ||
+        !(accept.includes(vendorMediaType) || accept.toLowerCase().includes(vendorMediaType))
+      ) {
+        core.counters.missingVendorAccept += 1;
+      }
+      return core.handle(kind, c, () => handler(c));
+    };
+  }
+
+  const app = new Hono<SandboxEnv>();
+  app.post('/api/oauth2/access-token', route('token', accessTokenRoute));
+  app.post('/api/oauth2/refresh-token', route('token', refreshTokenRoute));
+  app.get(
+    '/api/services',
+    route(
+      'api',
+      resourceRoute('services', {
+        ok: () => send.json('/api/services', 'get', 200, servicesBody),
+        unauthorized: () => send.json('/api/services', 'get', 401, unauthorizedBody),
+        forbidden: () => send.json('/api/services', 'get', 403, forbiddenBody),
+      }),
+    ),
+  );
+  app.get(
+    '/api/users',
+    route(
+      'api',
+      resourceRoute('users', {
+        ok: () => send.json('/api/users', 'get', 200, usersBody),
+        unauthorized: () => send.json('/api/users', 'get', 401, unauthorizedBody),
+        forbidden: () => send.json('/api/users', 'get', 403, forbiddenBody),
+      }),
+    ),
+  );
+  app.get(
+    '/api/customers',
+    route(
+      'api',
+      resourceRoute('customers', {
+        ok: () => send.json('/api/customers', 'get', 200, customersBody),
+        unauthorized: () => send.json('/api/customers', 'get', 401, unauthorizedBody),
+        forbidden: () => send.json('/api/customers', 'get', 403, forbiddenBody),
+      }),
+    ),
+  );
+
+  const ledger: TokenLedger = {
+    revokeAccessTokens() {
+      const now = core.now();
+      let revoked = 0;
+      for (const record of accessTokens.values()) if (record.expiresAt > now) revoked += 1;
+      accessTokens.clear();
+      return revoked;
+    },
+    revokeRefreshTokens() {
+      const now = core.now();
+      let revoked = 0;
+      for (const record of refreshTokens.values()) {
+        if (record.state === 'live' && record.expiresAt > now) revoked += 1;
+        record.state = 'revoked';
+      }
+      return revoked;
+    },
+    counts() {
+      const now = core.now();
+      let access = 0;
+      let refresh = 0;
+      for (const record of accessTokens.values()) if (record.expiresAt > now) access += 1;
+      for (const record of refreshTokens.values()) {
+        if (record.state === 'live' && record.expiresAt > now) refresh += 1;
+      }
+      return { accessTokens: access, refreshTokens: refresh, sessions: 0 };
+    },
+    clear() {
+      accessTokens.clear();
+      refreshTokens.clear();
+    },
+  };
+
+  const renderer: FaultRenderer = {
+    serverError: () => apiError(500, '500 Internal Server Error'),
+    unavailable: (_c, _route, retryAfterSeconds) =>
+      apiError(503, 'Service Unavailable', { 'retry-after': String(retryAfterSeconds) }),
+  };
+
+  return {
+    app,
+    ledger,
+    renderer,
+    paths: [
+      '/api/oauth2/access-token',
+      '/api/oauth2/refresh-token',
+      '/api/services',
+      '/api/users',
+      '/api/customers',
+    ],
+    notFound: () => apiError(404, '404 Not Found'),
+    methodNotAllowed: () => apiError(405, '405 Method Not Allowed'),
+  };
+}
