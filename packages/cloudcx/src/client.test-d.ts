@@ -5,7 +5,9 @@ const client = createCloudCxClient({ baseUrl: 'https://cx.example.test', auth: {
 
 describe('createCloudCxClient types', () => {
   it('types calls by path, and the user iterator', async () => {
-    const { data } = await client.GET('/openapi/v2/user/page', { params: { query: { pageIndex: 1 } } });
+    const { data } = await client.GET('/openapi/v2/user/page', {
+      params: { query: { pageIndex: 1 } },
+    });
     expectTypeOf(data?.code).toEqualTypeOf<string | undefined>();
     for await (const user of client.iterateUsers({ pageSize: 10 })) {
       expectTypeOf(user).toEqualTypeOf<CloudCxUser>();
@@ -27,6 +29,9 @@ describe('createCloudCxClient types', () => {
     // @ts-expect-error: baseUrl is required (each tenant has its own origin)
     createCloudCxClient({ auth: { apiKey: 'key' } });
     // @ts-expect-error: the password grant needs every field
-    createCloudCxClient({ baseUrl: 'https://cx.example.test', auth: { clientId: 'a', username: 'u' } });
+    createCloudCxClient({
+      baseUrl: 'https://cx.example.test',
+      auth: { clientId: 'a', username: 'u' },
+    });
   });
 });

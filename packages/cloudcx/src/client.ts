@@ -107,7 +107,9 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
     const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
     const auth = createStaticAuth({
       headers: { Authorization: `Bearer ${apiKey}` },
-      ...(manager.allowInsecureHttp === undefined ? {} : { allowInsecureHttp: manager.allowInsecureHttp }),
+      ...(manager.allowInsecureHttp === undefined
+        ? {}
+        : { allowInsecureHttp: manager.allowInsecureHttp }),
     });
     fetch = auth.wrapFetch(send);
     controls = apiKeyControls('auth.apiKey');
@@ -138,7 +140,13 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
       acquire: {
         request: (_input, { signal }) =>
           requestToken(
-            { grant_type: 'password', client_id: clientId, client_secret: clientSecret, username, password },
+            {
+              grant_type: 'password',
+              client_id: clientId,
+              client_secret: clientSecret,
+              username,
+              password,
+            },
             signal,
           ),
         process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
@@ -174,7 +182,8 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
         params: { query: { ...query, pageIndex } },
         ...(init.signal ? { signal: init.signal } : {}),
       });
-      if (!data) throw new CloudCxApiError(`HTTP_${response.status}`, null, response.status, response);
+      if (!data)
+        throw new CloudCxApiError(`HTTP_${response.status}`, null, response.status, response);
       const page = data.data;
       if (!page) return;
       yield* page.content;

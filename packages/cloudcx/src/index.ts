@@ -1,14 +1,4 @@
 export {
-  type CloudCxApiKeyAuth,
-  type CloudCxClient,
-  type CloudCxClientOptions,
-  type CloudCxPasswordAuth,
-  type CloudCxUser,
-  createCloudCxClient,
-} from './client';
-export { CloudCxApiError } from './errors';
-export type { components, operations, paths } from './generated/schema';
-export {
   ApiResponseError,
   AuthError,
   type AuthErrorCode,
@@ -24,3 +14,13 @@ export {
   type TokenSet,
   type TokenStore,
 } from '@tokenwire/auth-middleware';
+export {
+  type CloudCxApiKeyAuth,
+  type CloudCxClient,
+  type CloudCxClientOptions,
+  type CloudCxPasswordAuth,
+  type CloudCxUser,
+  createCloudCxClient,
+} from './client';
+export { CloudCxApiError } from './errors';
+export type { components, operations, paths } from './generated/schema';

@@ -60,14 +60,22 @@ export type CloudLxClient = Client<CloudLxPaths> & { readonly auth: ClientAuthCo
  * `Accept: application/vnd.cloudlx.v1+json`.
  */
 export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClient {
-  const { baseUrl: baseUrlInput, clientId: idInput, clientSecret: secretInput, apiVersion = 'v1', ...rest } =
-    options;
+  const {
+    baseUrl: baseUrlInput,
+    clientId: idInput,
+    clientSecret: secretInput,
+    apiVersion = 'v1',
+    ...rest
+  } = options;
   const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
   const baseUrl = baseUrlOption(baseUrlInput ?? CLOUDLX_BASE_URL);
   const clientId = stringOption(idInput, 'clientId');
   const clientSecret = stringOption(secretInput, 'clientSecret');
   if (!/^v\d+$/.test(apiVersion)) {
-    throw new InvalidOptionsError('apiVersion', `apiVersion must look like "v1", got "${apiVersion}".`);
+    throw new InvalidOptionsError(
+      'apiVersion',
+      `apiVersion must look like "v1", got "${apiVersion}".`,
+    );
   }
   const accept = `application/vnd.cloudlx.${apiVersion}+json`;
   // The vendor media type goes on every request unless a call chose its own.
@@ -95,7 +103,11 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
           (fetch) =>
             tokenClient.POST('/api/oauth2/access-token', {
               ...form,
-              body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+              body: {
+                grant_type: 'client_credentials',
+                client_id: clientId,
+                client_secret: clientSecret,
+              },
               signal,
               fetch,
             }),
@@ -124,6 +136,10 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
     },
   };
   const auth = createTokenAuth({ ...manager, strategy });
-  const client = createClient<CloudLxPaths>({ ...clientOptions, baseUrl, fetch: auth.wrapFetch(vendorFetch) });
+  const client = createClient<CloudLxPaths>({
+    ...clientOptions,
+    baseUrl,
+    fetch: auth.wrapFetch(vendorFetch),
+  });
   return Object.assign(client, { auth: tokenControls(auth) });
 }

@@ -1,12 +1,4 @@
 export {
-  CLOUDLX_BASE_URL,
-  type CloudLxClient,
-  type CloudLxClientOptions,
-  type CloudLxPaths,
-  createCloudLxClient,
-} from './client';
-export type { components, operations, paths } from './generated/schema';
-export {
   ApiResponseError,
   AuthError,
   type AuthErrorCode,
@@ -22,3 +14,11 @@ export {
   type TokenSet,
   type TokenStore,
 } from '@tokenwire/auth-middleware';
+export {
+  CLOUDLX_BASE_URL,
+  type CloudLxClient,
+  type CloudLxClientOptions,
+  type CloudLxPaths,
+  createCloudLxClient,
+} from './client';
+export type { components, operations, paths } from './generated/schema';

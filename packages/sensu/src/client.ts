@@ -1,7 +1,7 @@
 import {
   ApiResponseError,
-  apiKeyControls,
   type AuthError,
+  apiKeyControls,
   baseUrlOption,
   basicAuthorization,
   type ClientAuthControls,
@@ -18,9 +18,9 @@ import {
   splitClientOptions,
   stringOption,
   type TokenAuth,
+  type TokenSet,
   tokenControls,
   tokenEndpointError,
-  type TokenSet,
 } from '@tokenwire/auth-middleware';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './generated/schema';
@@ -86,12 +86,18 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
   const { baseUrl: baseUrlInput, auth: authInput, ...rest } = options;
   const baseUrl = baseUrlOption(baseUrlInput ?? SENSU_BASE_URL);
   if (typeof authInput !== 'object' || authInput === null) {
-    throw new InvalidOptionsError('auth', 'auth is missing: pass { username, password } or { apiKey }.');
+    throw new InvalidOptionsError(
+      'auth',
+      'auth is missing: pass { username, password } or { apiKey }.',
+    );
   }
   const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
   const hasKey = 'apiKey' in authInput;
   if (hasKey && ('username' in authInput || 'password' in authInput)) {
-    throw new InvalidOptionsError('auth', 'auth has both an apiKey and a username/password: pass one or the other.');
+    throw new InvalidOptionsError(
+      'auth',
+      'auth has both an apiKey and a username/password: pass one or the other.',
+    );
   }
   const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: send });
 
@@ -101,7 +107,9 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
     const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
     const keyAuth = createStaticAuth({
       headers: { Authorization: `Key ${apiKey}` },
-      ...(manager.allowInsecureHttp === undefined ? {} : { allowInsecureHttp: manager.allowInsecureHttp }),
+      ...(manager.allowInsecureHttp === undefined
+        ? {}
+        : { allowInsecureHttp: manager.allowInsecureHttp }),
     });
     fetch = keyAuth.wrapFetch(send);
     const notForKeys = async (): Promise<never> => {
@@ -119,12 +127,22 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
       name: 'sensu',
       identity: [baseUrl, username, password],
       secrets: [password, basic.slice('Basic '.length)],
-      tokenUrls: [`${baseUrl}/auth`, `${baseUrl}/auth/token`, `${baseUrl}/auth/test`, `${baseUrl}/auth/logout`],
+      tokenUrls: [
+        `${baseUrl}/auth`,
+        `${baseUrl}/auth/token`,
+        `${baseUrl}/auth/test`,
+        `${baseUrl}/auth/logout`,
+      ],
       acquire: {
         request: (_input, { signal }) =>
           rawResponse(
             (fetch) =>
-              tokenClient.GET('/auth', { headers: { Authorization: basic }, parseAs: 'stream', signal, fetch }),
+              tokenClient.GET('/auth', {
+                headers: { Authorization: basic },
+                parseAs: 'stream',
+                signal,
+                fetch,
+              }),
             send,
           ),
         process: (response, _input, { now }) => processSensuTokenResponse(response, now),
@@ -181,7 +199,8 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
           send,
         ).finally(() => tokenAuth.invalidate());
         // 401: the session had already ended, which is what logout wants.
-        if (!response.ok && response.status !== 401) throw await endpointError(response, 'The Sensu logout');
+        if (!response.ok && response.status !== 401)
+          throw await endpointError(response, 'The Sensu logout');
       },
     };
   }
@@ -194,10 +213,13 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
   ): AsyncGenerator<SensuEntity, void, undefined> {
     let next: string | undefined;
     do {
-      const { data, error, response } = await client.GET('/api/core/v2/namespaces/{namespace}/entities', {
-        params: { path: { namespace }, query: { limit, ...(next ? { continue: next } : {}) } },
-        ...(signal ? { signal } : {}),
-      });
+      const { data, error, response } = await client.GET(
+        '/api/core/v2/namespaces/{namespace}/entities',
+        {
+          params: { path: { namespace }, query: { limit, ...(next ? { continue: next } : {}) } },
+          ...(signal ? { signal } : {}),
+        },
+      );
       if (!data) {
         throw new ApiResponseError(
           `Listing Sensu entities in "${namespace}" failed with HTTP ${response.status}${typeof error === 'string' ? `: ${error.trim().slice(0, 200)}` : ''}.`,

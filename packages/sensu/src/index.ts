@@ -1,15 +1,4 @@
 export {
-  createSensuClient,
-  SENSU_BASE_URL,
-  type SensuApiKeyAuth,
-  type SensuAuthControls,
-  type SensuClient,
-  type SensuClientOptions,
-  type SensuEntity,
-  type SensuPasswordAuth,
-} from './client';
-export type { components, operations, paths } from './generated/schema';
-export {
   ApiResponseError,
   AuthError,
   type AuthErrorCode,
@@ -25,3 +14,14 @@ export {
   type TokenSet,
   type TokenStore,
 } from '@tokenwire/auth-middleware';
+export {
+  createSensuClient,
+  SENSU_BASE_URL,
+  type SensuApiKeyAuth,
+  type SensuAuthControls,
+  type SensuClient,
+  type SensuClientOptions,
+  type SensuEntity,
+  type SensuPasswordAuth,
+} from './client';
+export type { components, operations, paths } from './generated/schema';

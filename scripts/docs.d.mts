@@ -1,0 +1,6 @@
+export const siteDir: string;
+export const packagePages: ReadonlyArray<{ name: string; dir: string }>;
+export function buildDocs(): Promise<string[]>;
+export function serveDocs(options?: {
+  port?: number;
+}): Promise<{ url: string; close(): Promise<void> }>;

@@ -1,0 +1,143 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isObject, loadSpec } from '../specs/openapi-document';
+import { buildDocs, packagePages, serveDocs } from './docs.mjs';
+import { vendors } from './vendors.mjs';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const screenshots = join(repoRoot, 'artifacts/screenshots');
+const chromiumPath = '/usr/bin/chromium';
+
+/** Opens a page, collecting console errors and failed requests; fails on a non-200. */
+async function open(browser: Browser, url: string) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  expect(response?.status(), url).toBe(200);
+  return { page, problems };
+}
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
+}
+
+describe('API docs in a real browser', () => {
+  let browser: Browser;
+  let docs: Awaited<ReturnType<typeof serveDocs>>;
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(
+        `${chromiumPath} is missing: apt-get install chromium (.ci/run does this in CI).`,
+      );
+    }
+    mkdirSync(screenshots, { recursive: true });
+    await buildDocs();
+    docs = await serveDocs({ port: 0 });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      timeout: 30_000,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await docs?.close();
+  });
+
+  it.each(vendors)('renders every operation and security scheme of $title', async (vendor) => {
+    const spec = loadSpec(join(repoRoot, vendor.spec));
+    const operations: Array<{
+      id: string;
+      path: string;
+      tag: string;
+      summary: string;
+      security: string[];
+    }> = [];
+    const globalSecurity = Array.isArray(spec.security) ? spec.security : [];
+    const paths = isObject(spec.paths) ? spec.paths : {};
+    for (const [path, item] of Object.entries(paths)) {
+      if (!isObject(item)) continue;
+      for (const op of Object.values(item)) {
+        if (!isObject(op) || typeof op.operationId !== 'string') continue;
+        const tags = Array.isArray(op.tags) ? op.tags : [];
+        const security = Array.isArray(op.security) ? op.security : globalSecurity;
+        operations.push({
+          id: op.operationId,
+          path,
+          tag: String(tags[0]),
+          summary: String(op.summary),
+          security: security.filter(isObject).flatMap((requirement) => Object.keys(requirement)),
+        });
+      }
+    }
+    const components = isObject(spec.components) ? spec.components : {};
+    const schemes = Object.keys(
+      isObject(components.securitySchemes) ? components.securitySchemes : {},
+    );
+    expect(operations.length).toBeGreaterThan(1);
+
+    const { page, problems } = await open(browser, `${docs.url}/${vendor.api}/index.html`);
+    const title = isObject(spec.info) ? String(spec.info.title) : vendor.title;
+    await expect.poll(() => page.locator('body').innerText(), { timeout: 15_000 }).toContain(title);
+    await shoot(page, vendor.api);
+    const seenSchemes = new Set<string>();
+    for (const op of operations) {
+      // Redoc 3 routes each operation as #/<tag slug>/<operationId in lower case>.
+      const slug = op.tag.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      await page.goto(`${docs.url}/${vendor.api}/index.html#/${slug}/${op.id.toLowerCase()}`);
+      // The operation's own page: its summary and its path (the sidebar alone has no path).
+      await expect
+        .poll(
+          async () => {
+            const text = await page.locator('body').innerText();
+            return text.includes(op.summary) && text.includes(op.path);
+          },
+          { timeout: 15_000, message: `${op.id} rendered` },
+        )
+        .toBe(true);
+      const text = await page.locator('body').innerText();
+      for (const scheme of op.security) {
+        expect(text, `${op.id} shows its security scheme ${scheme}`).toContain(scheme);
+        seenSchemes.add(scheme);
+      }
+      if (op.id === operations[0]?.id) await shoot(page, `${vendor.api}-operation`);
+    }
+    expect([...seenSchemes].sort()).toEqual([...schemes].sort());
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('serves an index whose links all resolve to rendered pages', async () => {
+    const { page, problems } = await open(browser, `${docs.url}/index.html`);
+    const hrefs = await page
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    expect(hrefs).toHaveLength(vendors.length + packagePages.length);
+    await shoot(page, 'index');
+    for (const href of hrefs) {
+      const target = await open(browser, href);
+      expect((await target.page.locator('body').innerText()).length, href).toBeGreaterThan(200);
+      if (href.includes('/packages/')) {
+        await shoot(target.page, `package-${href.split('/').pop()?.replace('.html', '')}`);
+      }
+      expect(target.problems, href).toEqual([]);
+      await target.page.close();
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
