@@ -1,13 +1,15 @@
+import { keepResponse } from './errors';
+
 /**
  * An API call (not a token request) that a convenience helper could not turn into data:
  * e.g. a page of a paginated listing answered 401 or 500. `code` is `HTTP_<status>` unless
  * the vendor gave its own (CloudCX envelopes). The raw Response is non-enumerable.
  */
 export class ApiResponseError extends Error {
-  readonly code: string;
-  readonly status: number;
+  declare readonly code: string;
+  declare readonly status: number;
   /** The vendor's body (parsed JSON or text), when there was one. */
-  readonly body: unknown;
+  declare readonly body: unknown;
   declare readonly response: Response | undefined;
 
   constructor(
@@ -19,16 +21,11 @@ export class ApiResponseError extends Error {
     this.code = details.code ?? `HTTP_${details.status}`;
     this.status = details.status;
     this.body = details.body;
-    Object.defineProperty(this, 'response', { value: details.response, enumerable: false });
+    keepResponse(this, details.response);
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      status: this.status,
-      message: this.message,
-      body: this.body,
-    };
+    const { name, code, status, message, body } = this;
+    return { name, code, status, message, body };
   }
 }

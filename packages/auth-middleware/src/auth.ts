@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { InvalidOptionsError } from './errors';
+import { InvalidOptionsError, messageOf } from './errors';
 import type { GrantStrategy } from './grant';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 import type { TokenSet } from './token-set';
@@ -40,68 +40,55 @@ export interface TokenAuthOptions extends TokenManagerOptions {
 }
 
 interface Attempt {
-  tokens: TokenSet | undefined;
+  tokens: TokenSet;
   /** An unsent copy of the request, for the one replay (only when it has a body). */
-  copy: Request | undefined;
-}
-
-function bearer(headers: Headers, tokens: TokenSet): void {
-  headers.set('Authorization', `Bearer ${tokens.accessToken}`);
+  copy: Request | null;
 }
 
 /** The URL without query or fragment: token endpoints are recognised by origin and path. */
-function withoutQuery(url: string): string {
-  return url.split(/[?#]/, 1)[0] ?? url;
-}
-
-/** Discards a response body nobody will read; a body already locked or gone is fine. */
-function discard(response: Response): void {
-  response.body?.cancel().catch(() => {});
-}
-
-// RFC 9110 token characters for header names; values must be visible Latin-1 or spaces/tabs.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const withoutQuery = (url: string) => url.replace(/[?#].*/, '');
 
 /**
- * The shared core of both forms: put credentials on a request, and after a 401 decide
- * whether and how to replay it once.
+ * The shared core of both forms: `prepare` puts credentials on a request; after a 401,
+ * `recover` (when given) returns the request to replay once.
  */
-interface Authorizer {
-  skip(request: Request): boolean;
-  prepare(request: Request): Promise<Attempt>;
-  /** The request to replay after a 401, or undefined to hand the 401 back. */
-  recover(request: Request, attempt: Attempt, response: Response): Promise<Request | undefined>;
-}
-
-function build(authorizer: Authorizer): Auth {
-  const attempts = new WeakMap<Request, Attempt>();
-  const middleware: Middleware = {
-    async onRequest({ request }) {
-      if (authorizer.skip(request)) return undefined;
-      attempts.set(request, await authorizer.prepare(request));
-      return undefined;
-    },
-    async onResponse({ request, response, options }) {
-      const attempt = attempts.get(request);
-      attempts.delete(request);
-      if (!attempt || response.status !== 401) return undefined;
-      const replay = await authorizer.recover(request, attempt, response);
-      return replay ? options.fetch(replay) : undefined;
-    },
-  };
+function build(
+  prepare: (request: Request) => Promise<Attempt | undefined>,
+  recover?: (request: Request, attempt: Attempt, response: Response) => Promise<Request>,
+  skip = (_request: Request) => false,
+): Auth {
+  const attempts = new WeakMap<Request, Attempt | undefined>();
+  // After a 401 to a request we put credentials on: the replay's response.
+  const after = async (
+    request: Request,
+    attempt: Attempt | undefined,
+    response: Response,
+    send: (request: Request) => Promise<Response>,
+  ) =>
+    attempt && recover && response.status === 401
+      ? send(await recover(request, attempt, response))
+      : undefined;
   return {
-    middleware,
-    wrapFetch(inner = (request, init) => fetch(request, init)) {
-      return async (request, init) => {
-        if (authorizer.skip(request)) return inner(request, init);
-        const attempt = await authorizer.prepare(request);
-        const response = await inner(request, init);
-        if (response.status !== 401) return response;
-        const replay = await authorizer.recover(request, attempt, response);
-        return replay ? inner(replay, init) : response;
-      };
+    middleware: {
+      async onRequest({ request }) {
+        if (!skip(request)) attempts.set(request, await prepare(request));
+      },
+      onResponse({ request, response, options }) {
+        const attempt = attempts.get(request);
+        attempts.delete(request);
+        return after(request, attempt, response, options.fetch);
+      },
     },
+    wrapFetch:
+      (inner = (request, init) => fetch(request, init)) =>
+      async (request, init) => {
+        if (skip(request)) return inner(request, init);
+        const attempt = await prepare(request);
+        const response = await inner(request, init);
+        return (
+          (await after(request, attempt, response, (replay) => inner(replay, init))) ?? response
+        );
+      },
   };
 }
 
@@ -109,63 +96,58 @@ function build(authorizer: Authorizer): Auth {
 export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
   const { strategy, ...managerOptions } = options;
   const manager = new TokenManager(strategy, managerOptions);
-  const authorize = strategy.authorize ?? bearer;
-  const allowInsecureHttp = options.allowInsecureHttp ?? false;
+  const authorize =
+    strategy.authorize ??
+    ((headers: Headers, tokens: TokenSet) =>
+      headers.set('Authorization', `Bearer ${tokens.accessToken}`));
+  const insecure = !!options.allowInsecureHttp;
   const tokenUrls = new Set(strategy.tokenUrls.map((url) => withoutQuery(new URL(url).href)));
   // A custom authorize that throws may quote the token (so may Headers itself): mask it.
-  const place = (headers: Headers, tokens: TokenSet) => {
+  const place = (request: Request, tokens: TokenSet) => {
     try {
-      authorize(headers, tokens);
+      authorize(request.headers, tokens);
     } catch (error) {
-      const detail = manager.redact(error instanceof Error ? error.message : String(error), [
-        tokens.accessToken,
-        tokens.refreshToken ?? '',
-      ]);
       throw new InvalidOptionsError(
         'strategy.authorize',
-        `The ${strategy.name} strategy could not put the token on the request: ${detail}`,
+        `The ${strategy.name} strategy's authorize failed: ${manager.redact(messageOf(error), [
+          tokens.accessToken,
+          tokens.refreshToken ?? '',
+        ])}`,
       );
     }
+    return request;
   };
 
-  const auth = build({
-    skip: (request) => tokenUrls.has(withoutQuery(request.url)),
-    async prepare(request) {
-      assertSecureUrl(request.url, allowInsecureHttp, 'the API');
-      const tokens = await manager.getTokens(request.signal);
-      // Take the copy before the first send consumes the body; bodiless requests can be
-      // rebuilt from the sent one. A ReadableStream body is teed: the copy buffers what the
-      // first send reads, so the replay sends the same bytes.
-      const copy = request.body === null ? undefined : request.clone();
-      place(request.headers, tokens);
-      return { tokens, copy };
-    },
-    async recover(request, attempt, response) {
-      if (!attempt.tokens) return undefined;
-      manager.reportError(
-        new Error(
-          `The API answered 401 to ${request.method} ${new URL(request.url).pathname}; refreshing the token and replaying once.`,
-        ),
-        401,
-      );
-      let tokens: TokenSet;
-      try {
-        tokens = await manager.tokensAfterRejection(attempt.tokens.accessToken, request.signal);
-      } finally {
-        discard(response);
-      }
-      const replay = attempt.copy ?? new Request(request);
-      place(replay.headers, tokens);
-      return replay;
-    },
-  });
-
   return {
-    ...auth,
+    ...build(
+      async (request) => {
+        assertSecureUrl(request.url, insecure, 'the API');
+        const tokens = await manager.getTokens(request.signal);
+        // Take the copy before the first send consumes the body; bodiless requests can be
+        // rebuilt from the sent one. A ReadableStream body is teed: the copy buffers what the
+        // first send reads, so the replay sends the same bytes.
+        const copy = request.body && request.clone();
+        place(request, tokens);
+        return { tokens, copy };
+      },
+      async (request, { tokens, copy }, response) => {
+        manager.reportError(
+          `The API answered 401 to ${request.method} ${new URL(request.url).pathname}; replaying once with a new token.`,
+          401,
+        );
+        let next: TokenSet;
+        try {
+          next = await manager.tokensAfterRejection(tokens.accessToken, request.signal);
+        } finally {
+          // Nobody will read the refused answer's body; one already locked or gone is fine.
+          response.body?.cancel().catch(() => {});
+        }
+        return place(copy ?? new Request(request), next);
+      },
+      (request) => tokenUrls.has(withoutQuery(request.url)),
+    ),
     manager,
-    async getAccessToken(signal) {
-      return (await manager.getTokens(signal)).accessToken;
-    },
+    getAccessToken: async (signal) => (await manager.getTokens(signal)).accessToken,
     refresh: (signal) => manager.refresh(signal),
     invalidate: () => manager.invalidate(),
   };
@@ -184,32 +166,29 @@ export interface StaticAuthOptions {
  */
 export function createStaticAuth(options: StaticAuthOptions): Auth {
   const entries = Object.entries(options.headers);
-  if (entries.length === 0) {
+  if (!entries.length) {
     throw new InvalidOptionsError('headers', 'createStaticAuth needs at least one header to set.');
   }
   for (const [name, value] of entries) {
     // Checked here, because Headers would throw later with the whole value in its message.
-    if (!HEADER_NAME.test(name)) {
+    // Names are RFC 9110 tokens; values visible Latin-1, spaces or tabs.
+    if (!/^[\w!#$%&'*+.^`|~-]+$/.test(name)) {
       throw new InvalidOptionsError(
         'headers',
-        `A credential header name is not a valid HTTP header name (${JSON.stringify(name.replace(/[^\x20-\x7e]/g, '?'))}); use a name like "Authorization".`,
+        `${JSON.stringify(name.replace(/[^ -~]/g, '?'))} is not a valid header name; use e.g. "Authorization".`,
       );
     }
-    if (value.trim() === '' || !HEADER_VALUE.test(value)) {
+    if (!value.trim() || /[^\t -~\x80-ÿ]/.test(value)) {
       throw new InvalidOptionsError(
         `headers.${name}`,
-        `The "${name}" credential header is empty or contains a line break, a control character or a character beyond Latin-1; pass the key exactly as issued.`,
+        `The "${name}" header is empty or has a control, line break or non-Latin-1 character; pass the key as issued.`,
       );
     }
   }
-  const allowInsecureHttp = options.allowInsecureHttp ?? false;
-  return build({
-    skip: () => false,
-    async prepare(request) {
-      assertSecureUrl(request.url, allowInsecureHttp, 'the API');
-      for (const [name, value] of entries) request.headers.set(name, value);
-      return { tokens: undefined, copy: undefined };
-    },
-    recover: async () => undefined,
+  const insecure = !!options.allowInsecureHttp;
+  return build(async (request) => {
+    assertSecureUrl(request.url, insecure, 'the API');
+    for (const [name, value] of entries) request.headers.set(name, value);
+    return undefined;
   });
 }

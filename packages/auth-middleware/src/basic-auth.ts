@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from './errors';
+import { utf8Binary } from './redact';
 
 /**
  * Builds an HTTP Basic `Authorization` value (RFC 7617) with UTF-8 credentials, without
@@ -9,11 +10,8 @@ export function basicAuthorization(username: string, password: string): string {
   if (username.includes(':')) {
     throw new InvalidOptionsError(
       'username',
-      'The username contains ":", which HTTP Basic cannot carry (the server splits at the first ":"). Use a username without ":".',
+      'The username contains ":", which HTTP Basic cannot carry; use one without ":".',
     );
   }
-  const bytes = new TextEncoder().encode(`${username}:${password}`);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
+  return `Basic ${btoa(utf8Binary(`${username}:${password}`))}`;
 }

@@ -3,6 +3,7 @@ import type { RequestFetch, TokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
 import type { AuthHooks, AuthLogger } from './observability';
 import type { TokenManagerOptions } from './token-manager';
+import { defined } from './token-response';
 import type { TokenStore } from './token-store';
 
 /** Options every tokenwire vendor client takes, besides its credentials. */
@@ -25,40 +26,37 @@ export interface CommonClientOptions extends Omit<ClientOptions, 'baseUrl' | 'fe
 
 /** A required, non-empty string option without line breaks, or an error naming it. */
 export function stringOption(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidOptionsError(
-      option,
-      `${option} is ${value === undefined ? 'missing' : 'empty or not a string'}: pass the ${option} issued by the vendor.`,
-    );
+  const problem =
+    typeof value !== 'string' || !value.trim()
+      ? value === undefined
+        ? 'is missing'
+        : 'is empty or not a string'
+      : /[\r\n]/.test(value) && 'contains a line break';
+  if (problem) {
+    throw new InvalidOptionsError(option, `${option} ${problem}; pass it as the vendor issued it.`);
   }
-  if (/[\r\n]/.test(value)) {
-    throw new InvalidOptionsError(
-      option,
-      `${option} contains a line break; pass it exactly as issued.`,
-    );
-  }
-  return value;
+  return value as string;
 }
 
 /** An absolute http(s) base URL without a trailing slash, or an error naming the option. */
 export function baseUrlOption(value: unknown, option = 'baseUrl'): string {
   const text = stringOption(value, option);
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(text);
-  } catch {
+  } catch {}
+  if (
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    // Not quoted: it may carry credentials.
     throw new InvalidOptionsError(
       option,
-      `${option} "${text}" is not an absolute URL; expected e.g. https://api.example.com.`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidOptionsError(option, `${option} must be an http(s) URL, got ${url.protocol}.`);
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new InvalidOptionsError(
-      option,
-      `${option} must not carry a query, fragment or credentials; pass credentials as options.`,
+      `${option} must be an http(s) URL without query, fragment or credentials, e.g. https://api.example.com.`,
     );
   }
   return url.href.replace(/\/+$/, '');
@@ -94,11 +92,11 @@ export interface ClientAuthControls {
 
 /** Serialises a flat object as `application/x-www-form-urlencoded`. */
 export function formBody(fields: object): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) {
-    if (value !== undefined && value !== null) params.set(name, String(value));
-  }
-  return params.toString();
+  return new URLSearchParams(
+    Object.entries(fields).flatMap(([name, value]) =>
+      value == null ? [] : [[name, String(value)]],
+    ),
+  ).toString();
 }
 
 /** `client.auth` of a client that uses tokens. */
@@ -118,7 +116,7 @@ export function apiKeyControls(option: string): ClientAuthControls {
     getAccessToken: async () => {
       throw new InvalidOptionsError(
         option,
-        'This client authenticates with an API key, which is sent as is: there is no access token.',
+        'This client sends an API key: it has no access token.',
       );
     },
     refresh: async () => {},
@@ -146,13 +144,9 @@ export function splitClientOptions(options: CommonClientOptions): {
     logger,
     ...client
   } = options;
-  const manager: TokenManagerOptions = {};
-  if (store !== undefined) manager.store = store;
-  if (refreshSkewMs !== undefined) manager.refreshSkewMs = refreshSkewMs;
-  if (timeoutMs !== undefined) manager.timeoutMs = timeoutMs;
-  if (allowInsecureHttp !== undefined) manager.allowInsecureHttp = allowInsecureHttp;
-  if (clock !== undefined) manager.clock = clock;
-  if (hooks !== undefined) manager.hooks = hooks;
-  if (logger !== undefined) manager.logger = logger;
-  return { manager, client, fetch: fetch ?? ((request) => globalThis.fetch(request)) };
+  return {
+    manager: defined({ store, refreshSkewMs, timeoutMs, allowInsecureHttp, clock, hooks, logger }),
+    client,
+    fetch: fetch ?? ((request) => globalThis.fetch(request)),
+  };
 }

@@ -10,32 +10,34 @@ export type AuthErrorCode =
   | 'INSECURE_TRANSPORT'
   | 'INVALID_OPTIONS';
 
+/** The message of anything thrown. */
+export const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/** Hides the raw Response from enumeration, JSON and most loggers, but keeps it reachable. */
+export const keepResponse = (target: object, response: Response | undefined): void => {
+  // Not enumerable, not writable, not configurable.
+  Object.defineProperty(target, 'response', { value: response });
+};
+
 /**
  * Base class of every error this package throws. `code` is stable across versions; match on
  * it (or on the subclass) rather than on the message. Messages never contain a secret,
  * password, token or Authorization value.
  */
 export class AuthError extends Error {
-  readonly code: AuthErrorCode;
+  declare readonly code: AuthErrorCode;
 
   constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options?.cause === undefined ? undefined : options);
     this.name = new.target.name;
     this.code = code;
   }
 
+  // name, code, message, then the subclass's own fields (never the raw Response or cause).
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
+    return { name: this.name, code: this.code, message: this.message, ...(this as object) };
   }
-}
-
-/** Hides the raw Response from enumeration, JSON and most loggers, but keeps it reachable. */
-function keepResponse(target: object, response: Response | undefined): void {
-  Object.defineProperty(target, 'response', {
-    value: response,
-    enumerable: false,
-    writable: false,
-  });
 }
 
 export interface TokenEndpointErrorDetails {
@@ -54,11 +56,11 @@ export interface TokenEndpointErrorDetails {
 
 /** The token endpoint answered with a non-2xx status. */
 export class TokenEndpointError extends AuthError {
-  readonly status: number;
-  readonly error: string | undefined;
-  readonly errorDescription: string | undefined;
-  readonly body: unknown;
-  readonly retryAfterSeconds: number | undefined;
+  declare readonly status: number;
+  declare readonly error: string | undefined;
+  declare readonly errorDescription: string | undefined;
+  declare readonly body: unknown;
+  declare readonly retryAfterSeconds: number | undefined;
   declare readonly response: Response | undefined;
 
   constructor(
@@ -74,17 +76,6 @@ export class TokenEndpointError extends AuthError {
     this.retryAfterSeconds = details.retryAfterSeconds;
     keepResponse(this, details.response);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      error: this.error,
-      errorDescription: this.errorDescription,
-      body: this.body,
-      retryAfterSeconds: this.retryAfterSeconds,
-    };
-  }
 }
 
 /** The primary credentials (client secret, username/password) were refused. */
@@ -97,17 +88,13 @@ export class CredentialsRejectedError extends TokenEndpointError {
 /** The token endpoint said 2xx but its body is not a usable token response. */
 export class InvalidTokenResponseError extends AuthError {
   /** The offending field, when one field is to blame. */
-  readonly field: string | undefined;
+  declare readonly field: string | undefined;
   declare readonly response: Response | undefined;
 
   constructor(message: string, options: { field?: string; response?: Response } = {}) {
     super('INVALID_TOKEN_RESPONSE', message);
     this.field = options.field;
     keepResponse(this, options.response);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), field: this.field };
   }
 }
 
@@ -132,15 +119,11 @@ export class InsecureTransportError extends AuthError {
 /** The options given to a factory are missing or contradictory. */
 export class InvalidOptionsError extends AuthError {
   /** The option at fault, e.g. `clientSecret` or `auth.apiKey`. */
-  readonly option: string;
+  declare readonly option: string;
 
   constructor(option: string, message: string) {
     super('INVALID_OPTIONS', message);
     this.option = option;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), option: this.option };
   }
 }
 
@@ -159,19 +142,13 @@ export function toSafeError(
 ): Error {
   if (error instanceof AuthError) return error;
   const name = error instanceof Error ? error.name : 'Error';
-  const detail = redact(error instanceof Error ? error.message : String(error), secrets);
+  const detail = redact(messageOf(error), secrets);
   const cause = new Error(detail);
   cause.name = name;
-  if (timedOut || name === 'TimeoutError') {
-    return new TokenRequestError(
-      'TOKEN_REQUEST_TIMEOUT',
-      `${what} timed out (${detail}). Check that the server is reachable, or raise timeoutMs.`,
-      cause,
-    );
-  }
+  const timeout = timedOut || name === 'TimeoutError';
   return new TokenRequestError(
-    'TOKEN_REQUEST_FAILED',
-    `${what} failed before an answer arrived: ${name}: ${detail}. Check the URL and the network.`,
+    timeout ? 'TOKEN_REQUEST_TIMEOUT' : 'TOKEN_REQUEST_FAILED',
+    `${what} ${timeout ? 'timed out' : 'failed'} (${name}: ${detail}); check the URL and network${timeout ? ', or raise timeoutMs' : ''}.`,
     cause,
   );
 }

@@ -3,12 +3,13 @@ import {
   CredentialsRejectedError,
   InvalidOptionsError,
   InvalidTokenResponseError,
+  messageOf,
   TokenEndpointError,
   TokenRequestError,
   toSafeError,
 } from './errors';
-import type { GrantContext, GrantStep, GrantStrategy } from './grant';
-import type { AuthErrorEvent, AuthHooks, AuthLogger, TokenEvent } from './observability';
+import type { GrantStep, GrantStrategy } from './grant';
+import type { AuthHooks, AuthLogger, TokenEvent } from './observability';
 import { redact } from './redact';
 import { abortable, SingleFlight } from './single-flight';
 import { tokenEndpointError } from './token-response';
@@ -31,30 +32,19 @@ export interface TokenManagerOptions {
   logger?: AuthLogger;
 }
 
-/** What every manager on one store shares, so managers on the same store and key agree. */
-interface StoreRegistry {
-  readonly flights: SingleFlight<TokenSet>;
-  /**
-   * Access tokens the API refused (401), per key, until a new token set is stored. A flight
-   * that started before the 401 must not hand the refused token back as "fresh", and new
-   * requests must not send it while the replacement is on its way.
-   */
-  readonly rejected: Map<string, Set<string>>;
-}
-
-const registries = new WeakMap<TokenStore, StoreRegistry>();
-
-function registryOf(store: TokenStore): StoreRegistry {
-  let registry = registries.get(store);
-  if (!registry) {
-    registry = { flights: new SingleFlight<TokenSet>(), rejected: new Map() };
-    registries.set(store, registry);
-  }
-  return registry;
-}
+/**
+ * What every manager on one store shares, so managers on the same store and key agree: the
+ * flights, and the access tokens the API refused (401), per key, until a new token set is
+ * stored. A flight that started before the 401 must not hand the refused token back as
+ * "fresh", and new requests must not send it while the replacement is on its way.
+ */
+const registries = new WeakMap<TokenStore, [SingleFlight<TokenSet>, Map<string, Set<string>>]>();
 
 const rejectedByServer = (error: unknown) =>
   error instanceof TokenEndpointError && (error.status === 400 || error.status === 401);
+
+const statusOf = (error: unknown) =>
+  error instanceof TokenEndpointError ? error.status : undefined;
 
 /** Failures worth riding out with a still-valid token: the server or the network hiccuped. */
 const transient = (error: unknown) =>
@@ -63,29 +53,23 @@ const transient = (error: unknown) =>
     !(error instanceof CredentialsRejectedError) &&
     (error.status >= 500 || error.status === 429 || error.status === 408));
 
-/**
- * An access token must go into a header as is. Headers refuse line breaks and NUL (and the
- * TypeError they throw quotes the whole value, token included), trim surrounding spaces
- * silently and cannot carry characters beyond Latin-1.
- */
-function assertSendable(tokens: TokenSet): void {
-  const token = tokens.accessToken;
-  if (token.trim() === token && !/[^\x20-\x7e\x80-\xff]/.test(token)) return;
-  throw new InvalidTokenResponseError(
-    'The token response field "access_token" contains characters that cannot be sent in an HTTP header (line breaks, control characters, surrounding spaces or characters beyond Latin-1); expected an opaque token such as an RFC 6750 b64token.',
-    { field: 'access_token' },
+function milliseconds(option: string, value: number | undefined): number {
+  if (value === undefined) return 30_000;
+  if (Number.isFinite(value) && value >= 0) return value;
+  throw new InvalidOptionsError(
+    option,
+    `${option} must be a non-negative number (ms), got ${value}.`,
   );
 }
 
-function positive(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionsError(
-      option,
-      `${option} must be a non-negative number of milliseconds, got ${value}.`,
-    );
+/** A hook or logger that throws (or rejects) must not break the request that triggered it. */
+function safely(effect: () => unknown): void {
+  try {
+    const result = effect();
+    if (result instanceof Promise) result.catch(() => {});
+  } catch {
+    // Observability is best-effort.
   }
-  return value;
 }
 
 /**
@@ -98,9 +82,9 @@ export class TokenManager {
   readonly store: TokenStore;
   readonly #skewMs: number;
   readonly #timeoutMs: number;
-  readonly #allowInsecureHttp: boolean;
+  readonly #insecure: boolean | undefined;
   readonly #clock: () => number;
-  readonly #hooks: AuthHooks;
+  readonly #hooks: AuthHooks | undefined;
   readonly #logger: AuthLogger | undefined;
   readonly #flights: SingleFlight<TokenSet>;
   readonly #rejected: Map<string, Set<string>>;
@@ -111,15 +95,15 @@ export class TokenManager {
   constructor(strategy: GrantStrategy, options: TokenManagerOptions = {}) {
     this.strategy = strategy;
     this.store = options.store ?? new MemoryTokenStore();
-    this.#skewMs = positive('refreshSkewMs', options.refreshSkewMs, 30_000);
-    this.#timeoutMs = positive('timeoutMs', options.timeoutMs, 30_000);
-    this.#allowInsecureHttp = options.allowInsecureHttp ?? false;
+    this.#skewMs = milliseconds('refreshSkewMs', options.refreshSkewMs);
+    this.#timeoutMs = milliseconds('timeoutMs', options.timeoutMs);
+    this.#insecure = options.allowInsecureHttp;
     this.#clock = options.clock ?? Date.now;
-    this.#hooks = options.hooks ?? {};
+    this.#hooks = options.hooks;
     this.#logger = options.logger;
-    const registry = registryOf(this.store);
-    this.#flights = registry.flights;
-    this.#rejected = registry.rejected;
+    const registry = registries.get(this.store) ?? [new SingleFlight(), new Map()];
+    registries.set(this.store, registry);
+    [this.#flights, this.#rejected] = registry;
   }
 
   /** The store key of this strategy's tokens (a hash of its identity). */
@@ -130,24 +114,19 @@ export class TokenManager {
 
   /** Whether `tokens` can still be used now, leaving the refresh skew. */
   isFresh(tokens: TokenSet): boolean {
-    if (tokens.expiresAt === undefined) return true;
-    const lifetime =
-      tokens.obtainedAt === undefined
-        ? Number.POSITIVE_INFINITY
-        : tokens.expiresAt - tokens.obtainedAt;
-    const skew = Math.min(this.#skewMs, Math.max(0, lifetime / 2));
-    return this.#clock() < tokens.expiresAt - skew;
+    const { expiresAt, obtainedAt } = tokens;
+    if (expiresAt === undefined) return true;
+    // The skew is at most half the lifetime (unbounded when obtainedAt is unknown).
+    const half = Math.max(0, (expiresAt - (obtainedAt ?? -Infinity)) / 2);
+    return this.#clock() < expiresAt - Math.min(this.#skewMs, half);
   }
 
   /** A usable token set: the stored one while fresh, else a refreshed or new one. */
   async getTokens(signal?: AbortSignal | null): Promise<TokenSet> {
     const key = await this.key();
-    const current = await this.store.get(key);
-    if (current && this.#usable(key, current)) return current;
-    signal?.throwIfAborted();
-    return abortable(
-      this.#flights.run(key, () => this.#renewIfStale(key)),
-      signal,
+    return (
+      this.#usable(key, await this.store.get(key)) ??
+      this.#fly(key, () => this.#renewStale(key), signal)
     );
   }
 
@@ -160,31 +139,25 @@ export class TokenManager {
     signal?: AbortSignal | null,
   ): Promise<TokenSet> {
     const key = await this.key();
-    this.#markRejected(key, rejectedAccessToken);
+    // Bounded: only recently refused tokens can still be in a store or in flight.
+    const refused = this.#rejected.get(key) ?? new Set();
+    this.#rejected.set(key, new Set([...refused.add(rejectedAccessToken)].slice(-32)));
     for (let round = 0; ; round++) {
-      const current = await this.store.get(key);
-      if (current && this.#usable(key, current)) return current;
-      signal?.throwIfAborted();
-      const tokens = await abortable(
-        this.#flights.run(key, () => this.#replaceRejected(key, rejectedAccessToken)),
-        signal,
-      );
+      const current = this.#usable(key, await this.store.get(key));
+      if (current) return current;
+      const tokens = await this.#fly(key, () => this.#renewStale(key, rejectedAccessToken), signal);
       // A flight that read the store before the 401 was recorded can hand back the very
       // token that was refused (another process wrote it meanwhile); ask once more, which
       // starts a flight that sees the refusal. A server that re-issues the same token gets
       // its way on the second round.
-      if (tokens.accessToken !== rejectedAccessToken || round > 0) return tokens;
+      if (tokens.accessToken !== rejectedAccessToken || round) return tokens;
     }
   }
 
   /** Forces a refresh now (or a new grant when there is no refresh token). Single-flight. */
   async refresh(signal?: AbortSignal | null): Promise<TokenSet> {
     const key = await this.key();
-    signal?.throwIfAborted();
-    return abortable(
-      this.#flights.run(key, async () => this.#renew(key, await this.store.get(key))),
-      signal,
-    );
+    return this.#fly(key, async () => this.#renew(key, await this.store.get(key)), signal);
   }
 
   /** Forgets the stored tokens; the next request acquires new ones. */
@@ -198,23 +171,21 @@ export class TokenManager {
   }
 
   reportError(error: unknown, status?: number): void {
-    const event: AuthErrorEvent = {
-      strategy: this.strategy.name,
-      key: '',
-      code: error instanceof AuthError ? error.code : 'UNAUTHORIZED',
-      status: error instanceof TokenEndpointError ? error.status : status,
-      message: this.redact(error instanceof Error ? error.message : String(error)),
-    };
+    const code = error instanceof AuthError ? error.code : 'UNAUTHORIZED';
+    status = statusOf(error) ?? status;
+    const message = this.redact(messageOf(error));
     void this.key().then((key) => {
-      safely(() => this.#hooks.onAuthError?.({ ...event, key }));
       safely(() =>
-        this.#logger?.warn?.(`tokenwire: ${event.message}`, {
-          strategy: event.strategy,
-          code: event.code,
-          status: event.status,
-        }),
+        this.#hooks?.onAuthError?.({ strategy: this.strategy.name, key, code, status, message }),
       );
+      this.#log('warn', message, { code, status });
     });
+  }
+
+  #log(level: keyof AuthLogger, message: string, fields: Record<string, unknown>): void {
+    safely(() =>
+      this.#logger?.[level]?.(`tokenwire: ${message}`, { strategy: this.strategy.name, ...fields }),
+    );
   }
 
   #secrets(): string[] {
@@ -222,132 +193,87 @@ export class TokenManager {
   }
 
   /** Remembers tokens so errors can mask them, even ones another manager or process stored. */
-  #remember(tokens: TokenSet): void {
-    for (const token of [tokens.accessToken, tokens.refreshToken]) {
-      if (token !== undefined && token !== '' && !this.#seen.includes(token)) {
-        // Bounded: a process that runs for months must not grow this list.
-        this.#seen = [token, ...this.#seen].slice(0, 16);
-      }
+  #remember({ accessToken, refreshToken }: TokenSet): void {
+    for (const token of [accessToken, refreshToken]) {
+      // Bounded: a process that runs for months must not grow this list.
+      if (token && !this.#seen.includes(token)) this.#seen = [token, ...this.#seen].slice(0, 16);
     }
   }
 
-  /** Fresh, and not refused by the API since it was stored. */
-  #usable(key: string, tokens: TokenSet): boolean {
-    return this.isFresh(tokens) && !this.#rejected.get(key)?.has(tokens.accessToken);
+  #refused(key: string, tokens: TokenSet): boolean | undefined {
+    return this.#rejected.get(key)?.has(tokens.accessToken);
   }
 
-  #markRejected(key: string, accessToken: string): void {
-    let rejected = this.#rejected.get(key);
-    if (!rejected) {
-      rejected = new Set();
-      this.#rejected.set(key, rejected);
-    }
-    rejected.add(accessToken);
-    // Bounded: only recently refused tokens can still be in a store or in flight.
-    if (rejected.size > 32) rejected.delete(rejected.values().next().value ?? '');
+  /** `tokens` when fresh and not refused by the API since they were stored. */
+  #usable(key: string, tokens: TokenSet | undefined): TokenSet | undefined {
+    return tokens && this.isFresh(tokens) && !this.#refused(key, tokens) ? tokens : undefined;
+  }
+
+  #fly(key: string, task: () => Promise<TokenSet>, signal?: AbortSignal | null): Promise<TokenSet> {
+    signal?.throwIfAborted();
+    return abortable(this.#flights.run(key, task), signal);
   }
 
   /**
-   * Writes a new token set. A server may re-issue the very token it refused before; once
-   * stored again it is usable again. Other refusals stay recorded: a 401 for this new token
-   * may already be arriving, and the old tokens are no longer in the store anyway.
+   * The flight of getTokens and tokensAfterRejection: re-checks the store, invalidates the
+   * refused token if it is still stored, then renews.
    */
-  async #store(key: string, tokens: TokenSet): Promise<void> {
-    this.#rejected.get(key)?.delete(tokens.accessToken);
-    await this.store.set(key, tokens);
-  }
-
-  /** The flight of getTokens: re-checks the store, then renews. */
-  async #renewIfStale(key: string): Promise<TokenSet> {
-    const latest = await this.store.get(key);
-    if (latest && this.#usable(key, latest)) return latest;
+  async #renewStale(key: string, rejectedAccessToken?: string): Promise<TokenSet> {
+    let latest = await this.store.get(key);
+    const usable = this.#usable(key, latest);
+    if (usable) return usable;
+    if (latest && latest.accessToken === rejectedAccessToken) {
+      // Keep the refresh token (and the rejected access token: Sensu's refresh needs it).
+      latest = { ...latest, expiresAt: 0 };
+      await this.store.set(key, latest);
+    }
     try {
       return await this.#renew(key, latest);
     } catch (error) {
       // A proactive refresh that failed for a passing reason must not fail requests while
       // the current token still works; the next request (inside the skew) tries again.
       if (
-        latest?.expiresAt !== undefined &&
-        this.#clock() < latest.expiresAt &&
-        !this.#rejected.get(key)?.has(latest.accessToken) &&
+        rejectedAccessToken === undefined &&
+        latest &&
+        this.#clock() < (latest.expiresAt ?? Number.NaN) &&
+        !this.#refused(key, latest) &&
         transient(error)
       ) {
-        safely(() =>
-          this.#logger?.warn?.(
-            'tokenwire: refreshing ahead of expiry failed; using the current token until it expires',
-            { strategy: this.strategy.name, expiresAt: latest.expiresAt },
-          ),
-        );
+        this.#log('warn', 'early refresh failed; using the current token until it expires', {
+          expiresAt: latest.expiresAt,
+        });
         return latest;
       }
       throw error;
     }
   }
 
-  /** The flight of tokensAfterRejection: invalidates the refused token if still stored. */
-  async #replaceRejected(key: string, rejectedAccessToken: string): Promise<TokenSet> {
-    const latest = await this.store.get(key);
-    if (latest && this.#usable(key, latest)) return latest;
-    let base = latest;
-    if (latest && latest.accessToken === rejectedAccessToken) {
-      // Keep the refresh token (and the rejected access token: Sensu's refresh needs it).
-      base = { ...latest, expiresAt: 0 };
-      await this.store.set(key, base);
-    }
-    return this.#renew(key, base);
-  }
-
   async #renew(key: string, current: TokenSet | undefined): Promise<TokenSet> {
     if (current) this.#remember(current);
-    const refresh = this.strategy.refresh;
+    const { name, refresh, acquire } = this.strategy;
     if (current?.refreshToken !== undefined && refresh) {
       try {
-        const next = await this.#call('refresh', refresh, current);
-        // Rotation: a new refresh token replaces the old one in this same write; a response
-        // without one keeps the old one.
-        const merged: TokenSet =
-          next.refreshToken === undefined ? { ...next, refreshToken: current.refreshToken } : next;
-        await this.#store(key, merged);
-        this.#emit('refresh', key, merged, next.refreshToken !== undefined);
-        return merged;
+        return await this.#grant(key, refresh, current);
       } catch (error) {
-        const rejected = (this.strategy.isRefreshRejected ?? rejectedByServer)(error);
-        if (!rejected) {
+        if (!(this.strategy.isRefreshRejected ?? rejectedByServer)(error)) {
           this.reportError(error);
           throw error;
         }
-        safely(() =>
-          this.#logger?.info?.(
-            'tokenwire: refresh token rejected; falling back to the primary grant',
-            {
-              strategy: this.strategy.name,
-              status: error instanceof TokenEndpointError ? error.status : undefined,
-            },
-          ),
-        );
+        this.#log('info', 'refresh refused; falling back to the primary grant', {
+          status: statusOf(error),
+        });
       }
     }
     try {
-      const next = await this.#call('acquire', this.strategy.acquire, undefined);
-      await this.#store(key, next);
-      this.#emit('acquire', key, next, next.refreshToken !== undefined);
-      return next;
+      return await this.#grant(key, acquire as GrantStep<undefined>);
     } catch (error) {
       const final =
         error instanceof TokenEndpointError &&
         !(error instanceof CredentialsRejectedError) &&
         (this.strategy.isCredentialsRejected ?? rejectedByServer)(error)
           ? new CredentialsRejectedError(
-              `${error.message} The ${this.strategy.name} credentials were refused: check them.`,
-              {
-                status: error.status,
-                body: error.body,
-                ...(error.error === undefined ? {} : { error: error.error }),
-                ...(error.errorDescription === undefined
-                  ? {}
-                  : { errorDescription: error.errorDescription }),
-                ...(error.response === undefined ? {} : { response: error.response }),
-              },
+              `${error.message} The ${name} credentials were refused: check them.`,
+              { ...error, retryAfterSeconds: undefined, response: error.response } as never,
             )
           : error;
       this.reportError(final);
@@ -355,69 +281,63 @@ export class TokenManager {
     }
   }
 
-  async #call<Input>(
-    grant: 'acquire' | 'refresh',
-    step: GrantStep<Input>,
-    input: Input,
+  /** One token request: sends, validates, stores (keeping the refresh token), reports. */
+  async #grant(
+    key: string,
+    step: GrantStep<TokenSet> | GrantStep<undefined>,
+    input?: TokenSet,
   ): Promise<TokenSet> {
-    for (const url of this.strategy.tokenUrls) {
-      assertSecureUrl(url, this.#allowInsecureHttp, 'the token endpoint');
-    }
-    const what = `The ${this.strategy.name} token ${grant === 'acquire' ? 'request' : 'refresh'}`;
+    const { name, tokenUrls } = this.strategy;
+    for (const url of tokenUrls) assertSecureUrl(url, !!this.#insecure, 'the token endpoint');
+    const what = `The ${name} token ${input ? 'refresh' : 'request'}`;
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    const context: GrantContext = { signal, now: this.#clock() };
+    const context = { signal, now: this.#clock() };
+    let next: TokenSet;
     try {
       // Raced against the timeout, so a strategy (or fetch) that ignores the signal cannot
       // hang every waiter of the flight.
-      const response = await abortable(step.request(input, context), signal);
+      const response = await abortable(step.request(input as never, context), signal);
       if (!response.ok) {
         throw await abortable(
           tokenEndpointError(response, { what, secrets: this.#secrets(), now: context.now }),
           signal,
         );
       }
-      const tokens = await abortable(step.process(response, input, context), signal);
-      this.#remember(tokens);
-      assertSendable(tokens);
-      return tokens;
+      next = await abortable(step.process(response, input as never, context), signal);
+      this.#remember(next);
+      // Headers refuse line breaks and NUL (and the TypeError they throw quotes the whole
+      // value, token included), trim surrounding spaces silently and stop at Latin-1.
+      const token = next.accessToken;
+      if (token.trim() !== token || /[^ -~\x80-ÿ]/.test(token)) {
+        throw new InvalidTokenResponseError(
+          '"access_token" cannot go in an HTTP header (control character, line break, surrounding space or non-Latin-1); expected an opaque token.',
+          { field: 'access_token' },
+        );
+      }
     } catch (error) {
       throw toSafeError(error, this.#secrets(), what, signal.aborted);
     }
-  }
-
-  #emit(
-    grant: 'acquire' | 'refresh',
-    key: string,
-    tokens: TokenSet,
-    refreshTokenIssued: boolean,
-  ): void {
+    // Rotation: a new refresh token replaces the old one in this same write; a response
+    // without one keeps the old one.
+    const issued = next.refreshToken !== undefined;
+    const tokens =
+      issued || !input ? next : ({ ...next, refreshToken: input.refreshToken } as TokenSet);
+    // A server may re-issue the very token it refused before; once stored again it is
+    // usable again. Other refusals stay recorded: a 401 for this new token may already be
+    // arriving, and the old tokens are no longer in the store anyway.
+    this.#rejected.get(key)?.delete(tokens.accessToken);
+    await this.store.set(key, tokens);
     const event: TokenEvent = {
-      strategy: this.strategy.name,
+      strategy: name,
       key,
-      grant,
+      grant: input ? 'refresh' : 'acquire',
       expiresAt: tokens.expiresAt,
-      refreshTokenIssued,
+      refreshTokenIssued: issued,
     };
-    safely(() =>
-      grant === 'acquire'
-        ? this.#hooks.onTokenAcquired?.(event)
-        : this.#hooks.onTokenRefreshed?.(event),
-    );
-    safely(() =>
-      this.#logger?.debug?.(`tokenwire: token ${grant === 'acquire' ? 'acquired' : 'refreshed'}`, {
-        strategy: event.strategy,
-        expiresAt: event.expiresAt,
-      }),
-    );
-  }
-}
-
-/** A hook or logger that throws (or rejects) must not break the request that triggered it. */
-function safely(effect: () => unknown): void {
-  try {
-    const result = effect();
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // Observability is best-effort.
+    safely(() => this.#hooks?.[input ? 'onTokenRefreshed' : 'onTokenAcquired']?.(event));
+    this.#log('debug', `token ${input ? 'refreshed' : 'acquired'}`, {
+      expiresAt: tokens.expiresAt,
+    });
+    return tokens;
   }
 }

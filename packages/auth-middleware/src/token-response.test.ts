@@ -49,7 +49,7 @@ describe('processOAuth2TokenResponse', () => {
     [
       { token_type: 'Bearer' },
       'access_token',
-      /has no "access_token" field; expected a non-empty string/,
+      /"access_token" is missing; expected a non-empty string/,
     ],
     [
       { access_token: '', token_type: 'Bearer' },
@@ -57,7 +57,7 @@ describe('processOAuth2TokenResponse', () => {
       /"access_token" is a string \(empty\)/,
     ],
     [{ access_token: 42, token_type: 'Bearer' }, 'access_token', /"access_token" is a number/],
-    [{ access_token: 'at' }, 'token_type', /has no "token_type" field/],
+    [{ access_token: 'at' }, 'token_type', /"token_type" is missing/],
     [{ access_token: 'at', token_type: ['Bearer'] }, 'token_type', /"token_type" is an array/],
     [
       { access_token: 'at', token_type: 'Bearer', expires_in: '3600' },

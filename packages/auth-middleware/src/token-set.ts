@@ -14,23 +14,22 @@ export interface TokenSet {
   readonly scope?: string;
 }
 
+function toMs(seconds: number, what: string): number {
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  throw new RangeError(`${what} must be a non-negative number of seconds, got ${seconds}.`);
+}
+
 /**
  * Turns a relative lifetime in seconds (OAuth2 `expires_in`, as CloudLX and CloudCX send)
  * into an absolute expiry in epoch milliseconds, measured from `now`.
  */
 export function expiresAtFromExpiresIn(expiresIn: number, now: number): number {
-  if (!Number.isFinite(expiresIn) || expiresIn < 0) {
-    throw new RangeError(`expires_in must be a non-negative number of seconds, got ${expiresIn}.`);
-  }
-  return now + expiresIn * 1000;
+  return now + toMs(expiresIn, 'expires_in');
 }
 
 /**
  * Turns an absolute expiry in epoch seconds (Sensu's `expires_at`) into epoch milliseconds.
  */
 export function expiresAtFromEpochSeconds(epochSeconds: number): number {
-  if (!Number.isFinite(epochSeconds) || epochSeconds < 0) {
-    throw new RangeError(`expires_at must be epoch seconds, got ${epochSeconds}.`);
-  }
-  return epochSeconds * 1000;
+  return toMs(epochSeconds, 'expires_at');
 }

@@ -34,9 +34,10 @@ export class MemoryTokenStore implements TokenStore {
  * different credentials or base URLs never share an entry, and the key reveals no secret.
  */
 export async function deriveStoreKey(namespace: string, parts: readonly string[]): Promise<string> {
-  const material = new TextEncoder().encode(JSON.stringify(parts));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', material));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return `tokenwire:${namespace}:${hex}`;
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(JSON.stringify(parts)),
+  );
+  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0'));
+  return `tokenwire:${namespace}:${hex.join('')}`;
 }
