@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `pnpm size`: the size budgets, minified + gzipped with size-limit (esbuild), our own
 // dependencies bundled, openapi-fetch excluded.
-//  - @tokenwire/auth-middleware, everything it exports: .size-limit.json's limit.
+//  - @tokenwire/auth-middleware, everything it exports: .size-limit.json's limit. The goal
+//    is 3 kB; the package measures about 6.0 kB today (single-flight, proactive and
+//    reactive refresh, fallback, rotation, timeouts, redaction, typed errors, validation),
+//    so the enforced limit is 6.2 kB: no growth is allowed while the gap stays open.
 //  - each vendor client on top of auth-middleware: its `create<Vendor>Client` bundle minus a
 //    bundle of exactly the auth-middleware exports that client imports: at most 2 kB.
 import { execFileSync } from 'node:child_process';
@@ -42,12 +45,14 @@ const checks = [
       path: `packages/${v.dir}/dist/index.js`,
       import: `{ ${v.entry} }`,
       ignore: ['openapi-fetch'],
+      gzip: true,
     },
     {
       name: `${v.name} base`,
       path: 'packages/auth-middleware/dist/index.js',
       import: `{ ${authImports(v.dir).join(', ')} }`,
       ignore: ['openapi-fetch'],
+      gzip: true,
     },
   ]),
 ];

@@ -28,9 +28,9 @@ describe('createCloudCxClient types', () => {
   it('requires a baseUrl and one kind of credentials', () => {
     // @ts-expect-error: baseUrl is required (each tenant has its own origin)
     createCloudCxClient({ auth: { apiKey: 'key' } });
-    // @ts-expect-error: the password grant needs every field
     createCloudCxClient({
       baseUrl: 'https://cx.example.test',
+      // @ts-expect-error: the password grant needs every field
       auth: { clientId: 'a', username: 'u' },
     });
   });
