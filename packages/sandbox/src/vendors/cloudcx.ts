@@ -120,8 +120,10 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       sweep(now);
     }
     const { accessTokenTtlSeconds } = core.lifetimes;
+    // Spring stamps tokens with Instant.now() (millisecond precision) and checks expiry
+    // against that instant; only the JWT claims are whole seconds.
     const iat = Math.floor(now / 1000);
-    const expiresAt = iat * 1000 + accessTokenTtlSeconds * 1000;
+    const expiresAt = now + accessTokenTtlSeconds * 1000;
     const accessToken = await signer.sign({
       sub: credentials.clientId,
       aud: credentials.clientId,
@@ -135,7 +137,8 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       jti: crypto.randomUUID(),
     });
     accessTokens.set(accessToken, { expiresAt, revoked: false });
-    // Seconds left when the response is written: 3599 for a one-hour token, as the vendor shows.
+    // Whole seconds left when the response is written (the real service, a few milliseconds
+    // later, shows 3599 for a one-hour token).
     const expiresIn = Math.max(0, Math.floor((expiresAt - now) / 1000));
     const body: Schemas['TokenResponse'] = {
       access_token: accessToken,
