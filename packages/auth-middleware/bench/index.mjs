@@ -57,14 +57,19 @@ async function overhead() {
   const wrapped = createClient({ baseUrl: BASE, fetch: auth.wrapFetch(async () => ok()) });
   const viaMiddleware = createClient({ baseUrl: BASE, fetch: async () => ok() });
   viaMiddleware.use(auth.middleware);
+  // What any middleware costs in openapi-fetch (a Request id, the onRequest/onResponse loops).
+  const noopMiddleware = createClient({ baseUrl: BASE, fetch: async () => ok() });
+  noopMiddleware.use({ onRequest: () => undefined });
   const iterations = 20_000;
   // Warm up every path (and acquire the token once).
-  for (const client of [bare, wrapped, viaMiddleware]) await opsPerSecond(client, 5_000);
-  const results = { bare: [], wrapped: [], middleware: [] };
+  for (const client of [bare, wrapped, viaMiddleware, noopMiddleware])
+    await opsPerSecond(client, 5_000);
+  const results = { bare: [], wrapped: [], middleware: [], noop: [] };
   for (let round = 0; round < 7; round++) {
     results.bare.push(await opsPerSecond(bare, iterations));
     results.wrapped.push(await opsPerSecond(wrapped, iterations));
     results.middleware.push(await opsPerSecond(viaMiddleware, iterations));
+    results.noop.push(await opsPerSecond(noopMiddleware, iterations));
   }
   const bareOps = median(results.bare);
   const row = (label, ops) =>
@@ -73,6 +78,7 @@ async function overhead() {
   console.log(row('bare openapi-fetch', bareOps));
   console.log(row('auth.wrapFetch (vendor clients)', median(results.wrapped)));
   console.log(row('client.use(auth.middleware)', median(results.middleware)));
+  console.log(row('client.use(a no-op middleware)', median(results.noop)));
   console.log(`  token calls during the run: ${counts.acquire + counts.refresh} (goal: 1)`);
 }
 
