@@ -1,27 +1,18 @@
 import type { ClientOptions } from 'openapi-fetch';
 import type { RequestFetch, TokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
-import type { AuthHooks, AuthLogger } from './observability';
 import type { TokenManagerOptions } from './token-manager';
 import { defined } from './token-response';
-import type { TokenStore } from './token-store';
 
-/** Options every tokenwire vendor client takes, besides its credentials. */
-export interface CommonClientOptions extends Omit<ClientOptions, 'baseUrl' | 'fetch'> {
-  /** The fetch to send requests with (default `globalThis.fetch`). */
+/**
+ * Options every tokenwire vendor client takes, besides its credentials: the token
+ * manager's (store, refreshSkewMs, timeoutMs, allowInsecureHttp, clock, hooks, logger),
+ * the fetch to send with (default `globalThis.fetch`), and openapi-fetch's own.
+ */
+export interface CommonClientOptions
+  extends TokenManagerOptions,
+    Omit<ClientOptions, 'baseUrl' | 'fetch'> {
   fetch?: RequestFetch;
-  /** Where tokens live (default: in memory). Share one to share tokens across clients. */
-  store?: TokenStore;
-  /** Refresh this long before expiry, clamped to half the lifetime. Default 30 s. */
-  refreshSkewMs?: number;
-  /** Abort token requests after this long. Default 30 s. */
-  timeoutMs?: number;
-  /** Allow credentials over plain http to non-loopback hosts. Default false. */
-  allowInsecureHttp?: boolean;
-  /** The clock in epoch milliseconds (tests). Default `Date.now`. */
-  clock?: () => number;
-  hooks?: AuthHooks;
-  logger?: AuthLogger;
 }
 
 /** A required, non-empty string option without line breaks, or an error naming it. */
