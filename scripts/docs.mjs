@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm docs`: static API reference docs into site/ (not committed):
+// `pnpm run docs`: static API reference docs into site/ (not committed):
 //   site/<api>/index.html       one Redocly reference page per spec (redocly build-docs)
 //   site/packages/<name>.html   each package's README
 //   site/index.html             an introduction linking to all of them

@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 pnpm generate
 pnpm build
 if [[ " $* " != *" --once "* ]]; then
-  pnpm docs
+  pnpm run docs
 fi
 cd examples
 exec node_modules/.bin/tsx demo.ts "$@"
