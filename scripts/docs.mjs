@@ -6,9 +6,9 @@
 // `node scripts/docs.mjs --serve [--port N]` builds, then serves site/ on 127.0.0.1
 // (default port 4030) until Ctrl-C.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { marked } from 'marked';
@@ -50,8 +50,32 @@ function page(title, body) {
 `;
 }
 
+/** Renders a package README; its links into the repository (../../specs, ../../examples) point at the copies under site/. */
 function readmeHtml(markdown) {
-  return marked.parse(markdown, { async: false, gfm: true });
+  return marked
+    .parse(markdown, { async: false, gfm: true })
+    .replace(
+      /href="\.\.\/\.\.\/(specs|examples)(\/[^"]*)?"/g,
+      (_, dir, rest) => `href="../${dir}${rest ?? '/'}"`,
+    );
+}
+
+/** Copies the specs and the examples next to the pages, with an index of each folder. */
+async function copySources() {
+  for (const [dir, pattern] of [
+    ['specs', /\.yaml$/],
+    ['examples', /^(cloudlx|cloudcx|sensu|demo)\.ts$/],
+  ]) {
+    const files = (await readdir(join(repoRoot, dir))).filter((f) => pattern.test(f)).sort();
+    await mkdir(join(siteDir, dir), { recursive: true });
+    for (const file of files) await copyFile(join(repoRoot, dir, file), join(siteDir, dir, file));
+    const items = files.map((f) => `<li><a href="${f}">${escapeHtml(f)}</a></li>`).join('\n');
+    const nav = '<nav><a href="../index.html">&larr; tokenwire docs</a></nav>';
+    await writeFile(
+      join(siteDir, dir, 'index.html'),
+      page(`tokenwire ${dir}`, `${nav}<h1>${dir}/</h1><ul>${items}</ul>`),
+    );
+  }
 }
 
 // Redoc's sidebar credit loads Redocly's logo from their CDN; the docs must work offline
@@ -135,6 +159,7 @@ export async function buildDocs() {
       page(p.name, nav + readmeHtml(markdown)),
     );
   }
+  await copySources();
   await writeFile(join(siteDir, 'index.html'), indexHtml());
   return [
     'index.html',
@@ -148,6 +173,8 @@ const types = {
   '.css': 'text/css',
   '.js': 'text/javascript',
   '.png': 'image/png',
+  '.yaml': 'text/plain; charset=utf-8',
+  '.ts': 'text/plain; charset=utf-8',
 };
 
 /** Serves site/ on 127.0.0.1. Resolves once listening. */
@@ -155,7 +182,7 @@ export function serveDocs({ port = 4030 } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     let file = normalize(join(siteDir, path));
-    if (!file.startsWith(siteDir)) {
+    if (file !== siteDir && !file.startsWith(siteDir + sep)) {
       res.writeHead(403).end();
       return;
     }

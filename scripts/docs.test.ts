@@ -132,6 +132,14 @@ describe('API docs in a real browser', () => {
       const target = await open(browser, href);
       expect((await target.page.locator('body').innerText()).length, href).toBeGreaterThan(200);
       if (href.includes('/packages/')) {
+        // Every same-site link on a package page resolves (READMEs link to specs and examples).
+        const inner = await target.page
+          .locator('a[href]')
+          .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+        for (const link of inner.filter((l) => l.startsWith(docs.url))) {
+          const res = await fetch(link.split('#')[0] ?? link);
+          expect(res.status, `${href} -> ${link}`).toBe(200);
+        }
         await shoot(target.page, `package-${href.split('/').pop()?.replace('.html', '')}`);
       }
       expect(target.problems, href).toEqual([]);
