@@ -13,6 +13,7 @@ function sensuClient(t: Target) {
   return createSensuClient({
     baseUrl: t.url,
     fetch: t.fetch,
+    allowInsecureHttp: t.allowInsecureHttp,
     auth: { username: t.credentials.username ?? '', password: t.credentials.password ?? '' },
   });
 }
@@ -35,12 +36,7 @@ describe('Sensu client', () => {
   it('20 refresh cycles driven by expiry (revoked access tokens): no reuse detection', async () => {
     target = await openTarget('sensu', 'in-process');
     const t = target;
-    const client = createSensuClient({
-      baseUrl: t.url,
-      fetch: t.fetch,
-      allowInsecureHttp: true,
-      auth: { username: t.credentials.username ?? '', password: t.credentials.password ?? '' },
-    });
+    const client = sensuClient(t);
     for (let cycle = 0; cycle < 21; cycle++) {
       const calls = await Promise.all(
         Array.from({ length: 10 }, () => client.GET('/api/core/v2/namespaces')),
