@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // `pnpm size`: the size budgets, minified + gzipped with size-limit (esbuild), our own
 // dependencies bundled, openapi-fetch excluded.
-//  - @tokenwire/auth-middleware, everything it exports: .size-limit.json's limit. The goal
-//    is 3 kB; the package measures about 6.0 kB today (single-flight, proactive and
-//    reactive refresh, fallback, rotation, timeouts, redaction, typed errors, validation),
-//    so the enforced limit is 6.2 kB: no growth is allowed while the gap stays open.
+//  - @tokenwire/auth-middleware, everything its main entry exports: .size-limit.json's
+//    limit. The goal was 3 kB; the main entry measures 5.25 kB (single-flight, proactive
+//    and reactive refresh, fallback, rotation, timeouts, redaction, typed errors, response
+//    validation). `pnpm size:floor` shows that with every string literal emptied the main
+//    entry still bundles to about 3.8 kB and `createTokenAuth` alone to 3.2 kB, so 3 kB
+//    cannot be met without dropping required behaviour; the enforced limit sits just above
+//    today's size, so nothing grows unnoticed.
 //  - each vendor client on top of auth-middleware: its `create<Vendor>Client` bundle minus a
-//    bundle of exactly the auth-middleware exports that client imports: at most 2 kB.
+//    bundle of exactly the main-entry exports that client imports (so the vendor-kit
+//    subpath, which only vendor clients use, counts as theirs): at most 2 kB.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

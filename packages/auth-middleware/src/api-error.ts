@@ -1,4 +1,4 @@
-import { keepResponse } from './errors';
+import { assignFields } from './errors';
 
 /**
  * An API call (not a token request) that a convenience helper could not turn into data:
@@ -21,7 +21,7 @@ export class ApiResponseError extends Error {
     this.code = details.code ?? `HTTP_${details.status}`;
     this.status = details.status;
     this.body = details.body;
-    keepResponse(this, details.response);
+    assignFields(this, { response: details.response });
   }
 
   toJSON(): Record<string, unknown> {

@@ -14,10 +14,15 @@ export type AuthErrorCode =
 export const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
-/** Hides the raw Response from enumeration, JSON and most loggers, but keeps it reachable. */
-export const keepResponse = (target: object, response: Response | undefined): void => {
-  // Not enumerable, not writable, not configurable.
-  Object.defineProperty(target, 'response', { value: response });
+/**
+ * Copies `fields` onto `target`, all but `response`, which stays reachable but hidden from
+ * enumeration, JSON and most loggers (not enumerable, not writable, not configurable).
+ */
+export const assignFields = (
+  target: object,
+  { response, ...fields }: { response?: Response | undefined; [field: string]: unknown },
+) => {
+  Object.defineProperty(Object.assign(target, fields), 'response', { value: response });
 };
 
 /**
@@ -65,16 +70,25 @@ export class TokenEndpointError extends AuthError {
 
   constructor(
     message: string,
-    details: TokenEndpointErrorDetails,
+    {
+      status,
+      error,
+      errorDescription,
+      body,
+      retryAfterSeconds,
+      response,
+    }: TokenEndpointErrorDetails,
     code: AuthErrorCode = 'TOKEN_ENDPOINT_ERROR',
   ) {
     super(code, message);
-    this.status = details.status;
-    this.error = details.error;
-    this.errorDescription = details.errorDescription;
-    this.body = details.body;
-    this.retryAfterSeconds = details.retryAfterSeconds;
-    keepResponse(this, details.response);
+    assignFields(this, {
+      status,
+      error,
+      errorDescription,
+      body,
+      retryAfterSeconds,
+      response,
+    });
   }
 }
 
@@ -91,10 +105,9 @@ export class InvalidTokenResponseError extends AuthError {
   declare readonly field: string | undefined;
   declare readonly response: Response | undefined;
 
-  constructor(message: string, options: { field?: string; response?: Response } = {}) {
+  constructor(message: string, { field, response }: { field?: string; response?: Response } = {}) {
     super('INVALID_TOKEN_RESPONSE', message);
-    this.field = options.field;
-    keepResponse(this, options.response);
+    assignFields(this, { field, response });
   }
 }
 
@@ -141,14 +154,12 @@ export function toSafeError(
   timedOut = false,
 ): Error {
   if (error instanceof AuthError) return error;
-  const name = error instanceof Error ? error.name : 'Error';
-  const detail = redact(messageOf(error), secrets);
-  const cause = new Error(detail);
-  cause.name = name;
-  const timeout = timedOut || name === 'TimeoutError';
+  const cause = new Error(redact(messageOf(error), secrets));
+  cause.name = error instanceof Error ? error.name : 'Error';
+  const timeout = timedOut || cause.name === 'TimeoutError';
   return new TokenRequestError(
     timeout ? 'TOKEN_REQUEST_TIMEOUT' : 'TOKEN_REQUEST_FAILED',
-    `${what} ${timeout ? 'timed out' : 'failed'} (${name}: ${detail}); check the URL and network${timeout ? ', or raise timeoutMs' : ''}.`,
+    `${what} ${timeout ? 'timed out' : 'failed'} (${cause.name}: ${cause.message}); check the URL and network${timeout ? ', or raise timeoutMs' : ''}.`,
     cause,
   );
 }

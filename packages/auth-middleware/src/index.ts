@@ -1,4 +1,3 @@
-export { ApiResponseError } from './api-error';
 export {
   type Auth,
   createStaticAuth,
@@ -9,17 +8,6 @@ export {
   type TokenAuthOptions,
 } from './auth';
 export { basicAuthorization } from './basic-auth';
-export {
-  apiKeyControls,
-  baseUrlOption,
-  type ClientAuthControls,
-  type CommonClientOptions,
-  formBody,
-  rawResponse,
-  splitClientOptions,
-  stringOption,
-  tokenControls,
-} from './client-options';
 export {
   AuthError,
   type AuthErrorCode,

@@ -57,14 +57,3 @@ export function redact(text: string, secrets: Iterable<string>): string {
     .replace(/\b(Basic|Bearer)\s+[\w.~+/=-]{8,}/gi, `$1 ${MASK}`)
     .replace(/\bKey\s+[\w.~+/=-]{8,}/g, `Key ${MASK}`);
 }
-
-/** Redacts every string (and key) inside parsed JSON, keeping its shape. */
-export function redactJson(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === 'string') return redact(value, secrets);
-  if (depth > 32 || typeof value !== 'object' || value === null) return value;
-  const inner = (item: unknown) => redactJson(item, secrets, depth + 1);
-  if (Array.isArray(value)) return value.map(inner);
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[redact(key, secrets)] = inner(item);
-  return out;
-}

@@ -1,9 +1,5 @@
-import {
-  InvalidTokenResponseError,
-  TokenEndpointError,
-  type TokenEndpointErrorDetails,
-} from './errors';
-import { redact, redactJson } from './redact';
+import { InvalidTokenResponseError, TokenEndpointError } from './errors';
+import { redact } from './redact';
 import { expiresAtFromExpiresIn, type TokenSet } from './token-set';
 
 const BODY_LIMIT = 2048;
@@ -89,6 +85,8 @@ export async function processOAuth2TokenResponse(
   }) as TokenSet;
 }
 
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 /**
  * Reads a non-2xx token-endpoint answer into a TokenEndpointError: OAuth2 JSON, the
  * vendor's own JSON, text/plain or an HTML error page alike. The body is kept (truncated,
@@ -96,40 +94,35 @@ export async function processOAuth2TokenResponse(
  */
 export async function tokenEndpointError(
   response: Response,
-  options: { what: string; secrets: readonly string[]; now: number },
+  { what, secrets, now }: { what: string; secrets: readonly string[]; now: number },
 ): Promise<TokenEndpointError> {
   // At most 64 KiB is read and masked before the body is cut to BODY_LIMIT.
   const raw = (await response.text().catch(() => '')).slice(0, 65_536);
   const { status, headers } = response;
   let body: unknown;
-  let error: unknown;
-  let errorDescription: unknown;
+  let json = '';
   try {
-    // Parse before masking: JSON may escape a secret (\u00e4, \") so the raw text hides it,
-    // and the parsed strings would carry it whole.
-    body = redactJson(JSON.parse(raw), options.secrets);
-    const record = (body ?? {}) as Record<string, unknown>;
-    error = record.error;
-    errorDescription = record.error_description ?? record.message ?? record.Message;
-    const json = JSON.stringify(body);
-    if (json.length > BODY_LIMIT) body = `${json.slice(0, BODY_LIMIT)}…`;
+    // Masked once re-serialised: JSON may escape a secret (\u00e4, \") so the raw text
+    // hides it, while JSON.stringify writes it plainly (keys included).
+    json = redact(JSON.stringify(JSON.parse(raw)), secrets);
+    body = JSON.parse(json);
   } catch {
+    json = '';
     // Not JSON: text/plain (Sensu), an HTML error page, or nothing. Keep the text, masked
     // before it is cut, so a secret straddling the cut cannot survive in part.
-    body = redact(raw, options.secrets).slice(0, BODY_LIMIT) || undefined;
+    body = redact(raw, secrets).slice(0, BODY_LIMIT) || undefined;
   }
-  if (typeof error !== 'string') error = undefined;
-  if (typeof errorDescription !== 'string') errorDescription = undefined;
-  const retryAfter = headers.get('retry-after');
-  const date = Date.parse(retryAfter as string);
-  const retryAfterSeconds =
-    retryAfter === null
-      ? undefined
-      : Number.isFinite(+retryAfter) && +retryAfter >= 0
-        ? +retryAfter
-        : !Number.isNaN(date)
-          ? Math.max(0, Math.ceil((date - options.now) / 1000))
-          : undefined;
+  const record = Object(body) as Record<string, unknown>;
+  const error = text(record.error);
+  const errorDescription = text(record.error_description ?? record.message ?? record.Message);
+  if (json.length > BODY_LIMIT) body = `${json.slice(0, BODY_LIMIT)}…`;
+  // Retry-After: seconds or an HTTP date.
+  const retryAfter = headers.get('retry-after') ?? '';
+  let retryAfterSeconds: number | undefined = Math.max(
+    0,
+    Math.ceil(/^\d/.test(retryAfter) ? +retryAfter : (Date.parse(retryAfter) - now) / 1000),
+  );
+  if (!(retryAfterSeconds >= 0)) retryAfterSeconds = undefined;
   const said =
     error || errorDescription
       ? [error, errorDescription].filter(Boolean).join(': ').slice(0, 300)
@@ -137,14 +130,7 @@ export async function tokenEndpointError(
         ? body.trim().slice(0, 200)
         : `${contentType(response)} body`;
   return new TokenEndpointError(
-    `${options.what} was refused with HTTP ${status} (${said}).${status < 500 ? '' : ` The server failed; try again later${retryAfterSeconds === undefined ? '' : ` (it asked to wait ${retryAfterSeconds} s)`}.`}`,
-    {
-      status,
-      body,
-      response,
-      error,
-      errorDescription,
-      retryAfterSeconds,
-    } as TokenEndpointErrorDetails,
+    `${what} was refused with HTTP ${status} (${said}).${status < 500 ? '' : ` The server failed; try again later${retryAfterSeconds === undefined ? '' : ` (it asked to wait ${retryAfterSeconds} s)`}.`}`,
+    { status, body, response, error, errorDescription, retryAfterSeconds } as never,
   );
 }

@@ -1,10 +1,6 @@
 // One adapter per vendor, so every scenario runs the same way against all three clients.
-import type {
-  AuthHooks,
-  AuthLogger,
-  ClientAuthControls,
-  RequestFetch,
-} from '@tokenwire/auth-middleware';
+import type { AuthHooks, AuthLogger, RequestFetch } from '@tokenwire/auth-middleware';
+import type { ClientAuthControls } from '@tokenwire/auth-middleware/vendor-kit';
 import { createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
 import { createSandbox, type SandboxControl, startSandbox, type Vendor } from '@tokenwire/sandbox';

@@ -1,19 +1,21 @@
 import {
+  createStaticAuth,
+  createTokenAuth,
+  type GrantStrategy,
+  InvalidOptionsError,
+  processOAuth2TokenResponse,
+} from '@tokenwire/auth-middleware';
+import {
   apiKeyControls,
   baseUrlOption,
   type ClientAuthControls,
   type CommonClientOptions,
-  createStaticAuth,
-  createTokenAuth,
   formBody,
-  type GrantStrategy,
-  InvalidOptionsError,
-  processOAuth2TokenResponse,
   rawResponse,
   splitClientOptions,
   stringOption,
   tokenControls,
-} from '@tokenwire/auth-middleware';
+} from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { CloudCxApiError } from './errors';
 import type { components, paths } from './generated/schema';

@@ -1,18 +1,20 @@
 import {
-  baseUrlOption,
-  type ClientAuthControls,
-  type CommonClientOptions,
   createTokenAuth,
-  formBody,
   type GrantStrategy,
   InvalidOptionsError,
   processOAuth2TokenResponse,
   type RequestFetch,
+} from '@tokenwire/auth-middleware';
+import {
+  baseUrlOption,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  formBody,
   rawResponse,
   splitClientOptions,
   stringOption,
   tokenControls,
-} from '@tokenwire/auth-middleware';
+} from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated/schema';
 

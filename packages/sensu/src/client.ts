@@ -1,27 +1,29 @@
 import {
-  ApiResponseError,
   type AuthError,
-  apiKeyControls,
-  baseUrlOption,
   basicAuthorization,
-  type ClientAuthControls,
-  type CommonClientOptions,
   createStaticAuth,
   createTokenAuth,
   expiresAtFromEpochSeconds,
   type GrantStrategy,
   InvalidOptionsError,
-  rawResponse,
   readJsonObject,
   requireNumber,
   requireString,
-  splitClientOptions,
-  stringOption,
   type TokenAuth,
   type TokenSet,
-  tokenControls,
   tokenEndpointError,
 } from '@tokenwire/auth-middleware';
+import {
+  ApiResponseError,
+  apiKeyControls,
+  baseUrlOption,
+  type ClientAuthControls,
+  type CommonClientOptions,
+  rawResponse,
+  splitClientOptions,
+  stringOption,
+  tokenControls,
+} from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './generated/schema';
 

@@ -1,5 +1,4 @@
 export {
-  ApiResponseError,
   AuthError,
   type AuthErrorCode,
   type AuthHooks,
@@ -14,6 +13,7 @@ export {
   type TokenSet,
   type TokenStore,
 } from '@tokenwire/auth-middleware';
+export { ApiResponseError } from '@tokenwire/auth-middleware/vendor-kit';
 export {
   createSensuClient,
   SENSU_BASE_URL,
