@@ -6,6 +6,7 @@
 // `node scripts/docs.mjs --serve [--port N]` builds, then serves site/ on 127.0.0.1
 // (default port 4030) until Ctrl-C.
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -19,13 +20,25 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const siteDir = join(repoRoot, 'site');
 const redocly = join(repoRoot, 'node_modules/.bin/redocly');
 
-export const packagePages = [
-  { name: '@tokenwire/cloudlx', dir: 'cloudlx' },
-  { name: '@tokenwire/cloudcx', dir: 'cloudcx' },
-  { name: '@tokenwire/sensu', dir: 'sensu' },
-  { name: '@tokenwire/auth-middleware', dir: 'auth-middleware' },
-  { name: '@tokenwire/sandbox', dir: 'sandbox' },
-];
+/**
+ * Every public package (no `"private": true`), read from packages/*: the vendor clients in
+ * vendors.mjs order, then the others by name. A new package gets its page without edits here.
+ */
+export const packagePages = readdirSync(join(repoRoot, 'packages'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap((entry) => {
+    const file = join(repoRoot, 'packages', entry.name, 'package.json');
+    if (!existsSync(file)) return [];
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    return manifest.private ? [] : [{ name: String(manifest.name), dir: entry.name }];
+  })
+  .sort((a, b) => {
+    const rank = (p) => {
+      const index = vendors.findIndex((v) => v.api === p.dir);
+      return index < 0 ? vendors.length : index;
+    };
+    return rank(a) - rank(b) || a.name.localeCompare(b.name);
+  });
 
 const escapeHtml = (text) =>
   text

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,9 +85,8 @@ describe('API docs in a real browser', () => {
       }
     }
     const components = isObject(spec.components) ? spec.components : {};
-    const schemes = Object.keys(
-      isObject(components.securitySchemes) ? components.securitySchemes : {},
-    );
+    const schemeDefs = isObject(components.securitySchemes) ? components.securitySchemes : {};
+    const schemes = Object.keys(schemeDefs);
     expect(operations.length).toBeGreaterThan(1);
 
     const { page, problems } = await open(browser, `${docs.url}/${vendor.api}/index.html`);
@@ -95,6 +94,60 @@ describe('API docs in a real browser', () => {
     await expect.poll(() => page.locator('body').innerText(), { timeout: 15_000 }).toContain(title);
     await shoot(page, vendor.api);
     const seenSchemes = new Set<string>();
+
+    /** Opens an operation afresh, clicks "View security details" and checks one scheme. */
+    const expectSchemeDetails = async (
+      op: { id: string; tag: string },
+      scheme: string,
+      definition: Record<string, unknown>,
+    ) => {
+      const details = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const slug = op.tag.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      await details.goto(`${docs.url}/${vendor.api}/index.html#/${slug}/${op.id.toLowerCase()}`);
+      // Markdown is rendered, so compare the description's first words without its markup.
+      const description = String(definition.description ?? '')
+        .replace(/[`*]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 60);
+      expect(description.length, `${scheme} has a description`).toBeGreaterThan(20);
+      const text = () => details.locator('body').innerText();
+      await details.getByText('View security details').first().waitFor({ timeout: 15_000 });
+      expect((await text()).replace(/\s+/g, ' '), 'details hidden before the click').not.toContain(
+        description,
+      );
+      await details.getByText('View security details').first().click();
+      const tab = details.getByRole('tab', { name: scheme, exact: true });
+      if (await tab.count()) await tab.first().click();
+      const facts = [description];
+      if (definition.type === 'oauth2' && isObject(definition.flows)) {
+        for (const [flow, settings] of Object.entries(definition.flows)) {
+          facts.push(flow);
+          if (isObject(settings)) {
+            for (const url of [settings.tokenUrl, settings.refreshUrl]) {
+              if (typeof url === 'string') facts.push(url);
+            }
+          }
+        }
+      } else if (definition.type === 'http') {
+        facts.push('HTTP Authorization Scheme');
+        if (typeof definition.bearerFormat === 'string') facts.push(definition.bearerFormat);
+      } else if (definition.type === 'apiKey') {
+        const where = String(definition.in);
+        facts.push(
+          `${where[0]?.toUpperCase()}${where.slice(1)} parameter name`,
+          String(definition.name),
+        );
+      }
+      await expect
+        .poll(async () => (await text()).replace(/\s+/g, ' '), {
+          timeout: 15_000,
+          message: `${vendor.api} ${scheme} details`,
+        })
+        .toSatisfy((shown: string) => facts.every((fact) => shown.includes(fact)));
+      await shoot(details, `${vendor.api}-security-${scheme}`);
+      await details.close();
+    };
     for (const op of operations) {
       // Redoc 3 routes each operation as #/<tag slug>/<operationId in lower case>.
       const slug = op.tag.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -117,6 +170,14 @@ describe('API docs in a real browser', () => {
       if (op.id === operations[0]?.id) await shoot(page, `${vendor.api}-operation`);
     }
     expect([...seenSchemes].sort()).toEqual([...schemes].sort());
+    // Each scheme's details, opened from an operation that uses it: its description and the
+    // facts of its type (OAuth2 flows and URLs, the HTTP scheme, the API key's header).
+    for (const scheme of schemes) {
+      const op = operations.find((o) => o.security.includes(scheme));
+      const definition = schemeDefs[scheme];
+      if (!op || !isObject(definition)) throw new Error(`${scheme} is used by no operation`);
+      await expectSchemeDetails(op, scheme, definition);
+    }
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -126,7 +187,18 @@ describe('API docs in a real browser', () => {
     const hrefs = await page
       .locator('a')
       .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
-    expect(hrefs).toHaveLength(vendors.length + packagePages.length);
+    // Every public package on disk has a page linked from the index (found independently of
+    // docs.mjs's own list).
+    const publicPackages = readdirSync(join(repoRoot, 'packages')).filter((dir) => {
+      const file = join(repoRoot, 'packages', dir, 'package.json');
+      return existsSync(file) && !JSON.parse(readFileSync(file, 'utf8')).private;
+    });
+    expect(publicPackages.length).toBeGreaterThan(3);
+    expect(packagePages.map((p) => p.dir).sort()).toEqual([...publicPackages].sort());
+    expect(hrefs).toHaveLength(vendors.length + publicPackages.length);
+    for (const dir of publicPackages) {
+      expect(hrefs, `index links ${dir}`).toContain(`${docs.url}/packages/${dir}.html`);
+    }
     await shoot(page, 'index');
     for (const href of hrefs) {
       const target = await open(browser, href);
