@@ -70,25 +70,13 @@ export class TokenEndpointError extends AuthError {
 
   constructor(
     message: string,
-    {
-      status,
-      error,
-      errorDescription,
-      body,
-      retryAfterSeconds,
-      response,
-    }: TokenEndpointErrorDetails,
+    details: TokenEndpointErrorDetails,
     code: AuthErrorCode = 'TOKEN_ENDPOINT_ERROR',
   ) {
     super(code, message);
-    assignFields(this, {
-      status,
-      error,
-      errorDescription,
-      body,
-      retryAfterSeconds,
-      response,
-    });
+    // Only the known fields: a caller may pass another error spread into details.
+    const { status, error, errorDescription, body, retryAfterSeconds, response } = details;
+    assignFields(this, { status, error, errorDescription, body, retryAfterSeconds, response });
   }
 }
 
