@@ -75,6 +75,7 @@ describe('packed packages in a fresh npm project', () => {
     expect(stdout).toMatch(/esm cloudlx 200 \d+ services/);
     expect(stdout).toMatch(/esm cloudcx 200 \d+ users/);
     expect(stdout).toMatch(/esm sensu 200 \d+ namespaces/);
+    expect(stdout).toContain('esm vendor-kit error is InvalidOptionsError: true');
   });
 
   it('runs a CommonJS consumer that require()s the packages', async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isObject, loadSpec } from '../specs/openapi-document';
+import { isObject, type JsonObject, loadSpec } from '../specs/openapi-document';
 import { buildDocs, packagePages, serveDocs } from './docs.mjs';
 import { vendors } from './vendors.mjs';
 
@@ -99,7 +99,7 @@ describe('API docs in a real browser', () => {
     const expectSchemeDetails = async (
       op: { id: string; tag: string },
       scheme: string,
-      definition: Record<string, unknown>,
+      definition: JsonObject,
     ) => {
       const details = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const slug = op.tag.toLowerCase().replace(/[^a-z0-9]+/g, '-');

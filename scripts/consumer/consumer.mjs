@@ -1,5 +1,7 @@
 // Runs as plain ESM in a fresh project: every vendor authenticates against its sandbox and
 // answers a typed call.
+import { InvalidOptionsError } from '@tokenwire/auth-middleware';
+import { baseUrlOption } from '@tokenwire/auth-middleware/vendor-kit';
 import { createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
 import { startSandbox } from '@tokenwire/sandbox';
@@ -23,6 +25,14 @@ try {
   console.log(`esm cloudlx ${services.response.status} ${services.data.services.length} services`);
   console.log(`esm cloudcx ${users.response.status} ${users.data.data.totalElements} users`);
   console.log(`esm sensu ${namespaces.response.status} ${namespaces.data.length} namespaces`);
+  // The vendor-kit subpath throws the main entry's error classes (one shared chunk).
+  try {
+    baseUrlOption('not a url');
+  } catch (error) {
+    console.log(
+      `esm vendor-kit error is InvalidOptionsError: ${error instanceof InvalidOptionsError}`,
+    );
+  }
 } finally {
   await Promise.all([lx.close(), cx.close(), se.close()]);
 }

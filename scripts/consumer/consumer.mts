@@ -2,6 +2,7 @@
 // once with bundler: the published types must work both ways.
 
 import { createTokenAuth, type GrantStrategy, MemoryTokenStore } from '@tokenwire/auth-middleware';
+import type { ClientAuthControls } from '@tokenwire/auth-middleware/vendor-kit';
 import { CloudCxApiError, type CloudCxClient, createCloudCxClient } from '@tokenwire/cloudcx';
 import {
   type CloudLxClient,
@@ -30,11 +31,13 @@ export async function main(): Promise<void> {
   const sensu: SensuClient = createSensuClient({ auth: { username: 'u', password: 'p' } });
   const entities: AsyncGenerator<SensuEntity> = sensu.iterateEntities('default');
   const strategy: GrantStrategy | undefined = undefined;
+  const controls: ClientAuthControls = cloudlx.auth;
   void [
     first,
     cloudcx,
     entities,
     strategy,
+    controls,
     createTokenAuth,
     CloudCxApiError,
     CredentialsRejectedError,
