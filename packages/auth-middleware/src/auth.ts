@@ -59,14 +59,15 @@ function build(
 ): Auth {
   const attempts = new WeakMap<Request, Attempt | undefined>();
   // After a 401 to a request we put credentials on: the replay's response.
-  const after = async (
+  // Synchronous when there is nothing to replay: the common path allocates no promise.
+  const after = (
     request: Request,
     attempt: Attempt | undefined,
     response: Response,
     send: (request: Request) => Promise<Response>,
   ) =>
     attempt && recover && response.status === 401
-      ? send(await recover(request, attempt, response))
+      ? recover(request, attempt, response).then(send)
       : undefined;
   return {
     middleware: {
@@ -85,9 +86,7 @@ function build(
         if (skip(request)) return inner(request, init);
         const attempt = await prepare(request);
         const response = await inner(request, init);
-        return (
-          (await after(request, attempt, response, (replay) => inner(replay, init))) ?? response
-        );
+        return after(request, attempt, response, (replay) => inner(replay, init)) ?? response;
       },
   };
 }

@@ -104,7 +104,10 @@ export class TokenManager {
     // The last few tokens seen (bounded), so errors can mask them too.
     let seen: string[] = [];
 
-    const key = () => (storeKey ??= deriveStoreKey(name, strategy.identity));
+    // Resolved once; the hot path reads `known` and skips the await.
+    let known: string | undefined;
+    const key = () =>
+      (storeKey ??= deriveStoreKey(name, strategy.identity).then((k) => (known = k)));
     const secrets = () => [...strategy.secrets, ...seen];
     const log = (level: keyof AuthLogger, message: string, fields: object) =>
       safely(() => logger?.[level]?.(`tokenwire: ${message}`, { strategy: name, ...fields }));
@@ -285,7 +288,7 @@ export class TokenManager {
       redact: (text: string, extra: readonly string[] = []) =>
         redact(text, [...secrets(), ...extra]),
       getTokens: async (signal?: AbortSignal | null) => {
-        const k = await key();
+        const k = known ?? (await key());
         return usable(k, await store.get(k)) ?? fly(k, () => renewStale(k), signal);
       },
       tokensAfterRejection: async (rejectedAccessToken: string, signal?: AbortSignal | null) => {
