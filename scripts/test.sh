@@ -6,5 +6,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 pnpm check:generated
 pnpm lint
 pnpm size
+pnpm size:floor
 pnpm typecheck
 pnpm test
