@@ -1,28 +1,14 @@
-import type { Middleware } from 'openapi-fetch';
 import { InvalidOptionsError, messageOf } from './errors';
+import { type Auth, buildAuth, type ExchangeSettings } from './exchange';
 import type { GrantStrategy } from './grant';
+import type { AuthHooks, AuthLogger } from './observability';
+import { type RetryOptions, resolveRetry } from './retry';
+import { DEFAULT_REQUEST_TIMEOUT_MS, timeoutOption } from './timeout';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 import type { TokenSet } from './token-set';
 import { assertSecureUrl } from './transport';
 
-/**
- * A fetch as openapi-fetch calls it: one Request in, one Response out. openapi-fetch passes
- * its `requestInitExt` (e.g. an undici `dispatcher`) as the second argument; it is forwarded.
- */
-export type RequestFetch = (request: Request, init?: RequestInit) => Promise<Response>;
-
-/**
- * Authentication for openapi-fetch clients, in two interchangeable forms:
- * - `middleware`: add to any client in one line, `client.use(auth.middleware)` (register it
- *   last, so a replay carries every other middleware's changes);
- * - `wrapFetch(fetch)`: pass as the client's `fetch`, beneath the middleware chain, so every
- *   middleware sees the request before the token is added and the final response after any
- *   replay. The vendor clients use this form.
- */
-export interface Auth {
-  readonly middleware: Middleware;
-  wrapFetch(fetch?: RequestFetch): RequestFetch;
-}
+export type { Auth, RequestFetch } from './exchange';
 
 export interface TokenAuth extends Auth {
   readonly manager: TokenManager;
@@ -34,64 +20,48 @@ export interface TokenAuth extends Auth {
   invalidate(): Promise<void>;
 }
 
-export interface TokenAuthOptions extends TokenManagerOptions {
-  /** The grant strategy: how tokens are obtained, refreshed and applied. */
-  strategy: GrantStrategy;
+/** Options of the API calls themselves (both token and fixed-credential auth). */
+export interface CallOptions {
+  /**
+   * Abort an API call attempt that has no response headers after this long, with a
+   * RequestTimeoutError (a transient failure: retried when retries allow). It composes with
+   * the call's own `signal`: whichever fires first wins. `0` or `false` for none.
+   * Default 60 000 ms.
+   */
+  requestTimeoutMs?: number | false;
 }
 
-interface Attempt {
-  tokens: TokenSet;
-  /** An unsent copy of the request, for the one replay (only when it has a body). */
-  copy: Request | null;
+export interface TokenAuthOptions extends TokenManagerOptions, CallOptions {
+  /** The grant strategy: how tokens are obtained, refreshed and applied. */
+  strategy: GrantStrategy;
 }
 
 /** The URL without query or fragment: token endpoints are recognised by origin and path. */
 const withoutQuery = (url: string) => url.replace(/[?#].*/, '');
 
-/**
- * The shared core of both forms: `prepare` puts credentials on a request; after a 401,
- * `recover` (when given) returns the request to replay once.
- */
-function build(
-  prepare: (request: Request) => Promise<Attempt | undefined>,
-  recover?: (request: Request, attempt: Attempt, response: Response) => Promise<Request>,
-  skip = (_request: Request) => false,
-): Auth {
-  const attempts = new WeakMap<Request, Attempt | undefined>();
-  // After a 401 to a request we put credentials on: the replay's response.
-  // Synchronous when there is nothing to replay: the common path allocates no promise.
-  const after = (
-    request: Request,
-    attempt: Attempt | undefined,
-    response: Response,
-    send: (request: Request) => Promise<Response>,
-  ) =>
-    attempt && recover && response.status === 401
-      ? recover(request, attempt, response).then(send)
-      : undefined;
+function settings(
+  options: CallOptions & {
+    retry?: RetryOptions | false;
+    clock?: () => number;
+    hooks?: AuthHooks;
+    logger?: AuthLogger;
+  },
+  strategy: string | undefined,
+): ExchangeSettings {
   return {
-    middleware: {
-      async onRequest({ request }) {
-        if (!skip(request)) attempts.set(request, await prepare(request));
-      },
-      onResponse({ request, response, options }) {
-        const attempt = attempts.get(request);
-        attempts.delete(request);
-        return after(request, attempt, response, options.fetch);
-      },
-    },
-    wrapFetch:
-      (inner = (request, init) => fetch(request, init)) =>
-      async (request, init) => {
-        if (skip(request)) return inner(request, init);
-        const attempt = await prepare(request);
-        const response = await inner(request, init);
-        return after(request, attempt, response, (replay) => inner(replay, init)) ?? response;
-      },
+    retry: resolveRetry(options.retry),
+    timeoutMs: timeoutOption(options.requestTimeoutMs, 'requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS),
+    strategy,
+    clock: options.clock ?? Date.now,
+    hooks: options.hooks,
+    logger: options.logger,
   };
 }
 
-/** Token-based authentication: lazy, refreshed ahead of expiry, replayed once on 401. */
+/**
+ * Token-based authentication: lazy, refreshed ahead of expiry, replayed once on 401, with
+ * retries of transient failures and a per-attempt timeout on API calls.
+ */
 export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
   const { strategy, ...managerOptions } = options;
   const manager = new TokenManager(strategy, managerOptions);
@@ -118,32 +88,24 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
   };
 
   return {
-    ...build(
-      async (request) => {
-        assertSecureUrl(request.url, insecure, 'the API');
-        const tokens = await manager.getTokens(request.signal);
-        // Take the copy before the first send consumes the body; bodiless requests can be
-        // rebuilt from the sent one. A ReadableStream body is teed: the copy buffers what the
-        // first send reads, so the replay sends the same bytes.
-        const copy = request.body && request.clone();
-        place(request, tokens);
-        return { tokens, copy };
+    ...buildAuth(
+      {
+        async apply(request, given) {
+          assertSecureUrl(request.url, insecure, 'the API');
+          const tokens = given ?? (await manager.getTokens(request.signal));
+          place(request, tokens);
+          return tokens;
+        },
+        async renew(request, tokens) {
+          manager.reportError(
+            `The API answered 401 to ${request.method} ${new URL(request.url).pathname}; replaying once with a new token.`,
+            401,
+          );
+          return manager.tokensAfterRejection(tokens.accessToken, request.signal);
+        },
+        skip: (request) => tokenUrls.has(withoutQuery(request.url)),
       },
-      async (request, { tokens, copy }, response) => {
-        manager.reportError(
-          `The API answered 401 to ${request.method} ${new URL(request.url).pathname}; replaying once with a new token.`,
-          401,
-        );
-        let next: TokenSet;
-        try {
-          next = await manager.tokensAfterRejection(tokens.accessToken, request.signal);
-        } finally {
-          // Nobody will read the refused answer's body; one already locked or gone is fine.
-          response.body?.cancel().catch(() => {});
-        }
-        return place(copy ?? new Request(request), next);
-      },
-      (request) => tokenUrls.has(withoutQuery(request.url)),
+      settings(managerOptions, strategy.name),
     ),
     manager,
     getAccessToken: async (signal) => (await manager.getTokens(signal)).accessToken,
@@ -152,16 +114,24 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
   };
 }
 
-export interface StaticAuthOptions {
+export interface StaticAuthOptions extends CallOptions {
   /** Headers to set on every request, e.g. `{ Authorization: 'Key 1f2e...' }`. */
   headers: Record<string, string>;
   /** Allow these credentials over plain http to non-loopback hosts. Default false. */
   allowInsecureHttp?: boolean;
+  /** Retries of transient failures, as for token auth. `false` turns them off. */
+  retry?: RetryOptions | false;
+  /** The clock (for `Retry-After` dates), in epoch milliseconds. Default `Date.now`. */
+  clock?: () => number;
+  /** Receives `onRetry` events. */
+  hooks?: AuthHooks;
+  logger?: AuthLogger;
 }
 
 /**
  * Fixed credentials (API keys): sets the headers on every request, never calls a token
- * endpoint, and hands a 401 back unchanged (there is nothing to refresh).
+ * endpoint, and hands a 401 back unchanged (there is nothing to refresh). Transient
+ * failures are retried and attempts time out as with token auth.
  */
 export function createStaticAuth(options: StaticAuthOptions): Auth {
   const entries = Object.entries(options.headers);
@@ -182,9 +152,14 @@ export function createStaticAuth(options: StaticAuthOptions): Auth {
     }
   }
   const insecure = !!options.allowInsecureHttp;
-  return build(async (request) => {
-    assertSecureUrl(request.url, insecure, 'the API');
-    for (const [name, value] of headers) request.headers.set(name, value);
-    return undefined;
-  });
+  return buildAuth(
+    {
+      async apply(request) {
+        assertSecureUrl(request.url, insecure, 'the API');
+        for (const [name, value] of headers) request.headers.set(name, value);
+        return undefined;
+      },
+    },
+    settings(options, undefined),
+  );
 }

@@ -1,16 +1,18 @@
 import type { ClientOptions } from 'openapi-fetch';
-import type { RequestFetch, TokenAuth } from './auth';
+import type { CallOptions, RequestFetch, StaticAuthOptions, TokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
 import type { TokenManagerOptions } from './token-manager';
 import { defined } from './token-response';
 
 /**
  * Options every tokenwire vendor client takes, besides its credentials: the token
- * manager's (store, refreshSkewMs, timeoutMs, allowInsecureHttp, clock, hooks, logger),
- * the fetch to send with (default `globalThis.fetch`), and openapi-fetch's own.
+ * manager's (store, refreshSkewMs, timeoutMs, retry, defaultLifetimeMs, allowInsecureHttp,
+ * clock, hooks, logger), the API calls' `requestTimeoutMs`, the fetch to send with (default
+ * `globalThis.fetch`), and openapi-fetch's own.
  */
 export interface CommonClientOptions
   extends TokenManagerOptions,
+    CallOptions,
     Omit<ClientOptions, 'baseUrl' | 'fetch'> {
   fetch?: RequestFetch;
 }
@@ -90,6 +92,17 @@ export function formBody(fields: object): string {
   ).toString();
 }
 
+/**
+ * The options of `createStaticAuth` among a client's manager options: an API-key client
+ * keeps the same transport safety, retries, timeout and observability as a token client.
+ */
+export function staticAuthOptions(
+  manager: TokenManagerOptions & CallOptions,
+): Omit<StaticAuthOptions, 'headers'> {
+  const { allowInsecureHttp, retry, requestTimeoutMs, clock, hooks, logger } = manager;
+  return defined({ allowInsecureHttp, retry, requestTimeoutMs, clock, hooks, logger });
+}
+
 /** `client.auth` of a client that uses tokens. */
 export function tokenControls(auth: TokenAuth): ClientAuthControls {
   return {
@@ -120,7 +133,7 @@ export function apiKeyControls(option: string): ClientAuthControls {
  * passed through to openapi-fetch, and the fetch to send with.
  */
 export function splitClientOptions(options: CommonClientOptions): {
-  manager: TokenManagerOptions;
+  manager: TokenManagerOptions & CallOptions;
   client: Omit<ClientOptions, 'baseUrl' | 'fetch'>;
   fetch: RequestFetch;
 } {
@@ -129,6 +142,9 @@ export function splitClientOptions(options: CommonClientOptions): {
     store,
     refreshSkewMs,
     timeoutMs,
+    requestTimeoutMs,
+    retry,
+    defaultLifetimeMs,
     allowInsecureHttp,
     clock,
     hooks,
@@ -136,7 +152,18 @@ export function splitClientOptions(options: CommonClientOptions): {
     ...client
   } = options;
   return {
-    manager: defined({ store, refreshSkewMs, timeoutMs, allowInsecureHttp, clock, hooks, logger }),
+    manager: defined({
+      store,
+      refreshSkewMs,
+      timeoutMs,
+      requestTimeoutMs,
+      retry,
+      defaultLifetimeMs,
+      allowInsecureHttp,
+      clock,
+      hooks,
+      logger,
+    }),
     client,
     fetch: fetch ?? ((request) => globalThis.fetch(request)),
   };

@@ -16,8 +16,11 @@ import type { TokenSet } from './token-set';
 import { MemoryTokenStore, type TokenStore } from './token-store';
 
 type Failure = 'server' | 'reject' | 'network';
+type ApiFailure = 'unavailable' | 'rate-limited' | 'network';
 type Action =
   | { kind: 'request'; client: 0 | 1; method: 'GET' | 'POST' }
+  | { kind: 'apiFailure'; failure: ApiFailure }
+  | { kind: 'abort'; target: number }
   | { kind: 'advance'; seconds: number }
   | { kind: 'revokeAccess' }
   | { kind: 'revokeRefresh' }
@@ -51,7 +54,25 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       failure: fc.constantFrom<Failure>('server', 'reject', 'network'),
     }),
   },
+  // The next API call fails for a passing reason (retried for GET, handed back for POST).
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('apiFailure' as const),
+      failure: fc.constantFrom<ApiFailure>('unavailable', 'rate-limited', 'network'),
+    }),
+  },
+  // The caller of an earlier action (when it is a request) gives up.
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('abort' as const),
+      target: fc.integer({ min: 0, max: 13 }),
+    }),
+  },
 );
+
+const MAX_RETRIES = 2;
 
 /** A store whose every operation happens when the scheduler says (like Redis latency). */
 class ScheduledStore implements TokenStore {
@@ -93,7 +114,7 @@ afterAll(() => {
 
 const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-describe('random interleavings of requests, expiries, revocations and token failures', () => {
+describe('random interleavings of requests, expiries, revocations, transient failures and aborts', () => {
   it('keeps every invariant', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -110,7 +131,9 @@ describe('random interleavings of requests, expiries, revocations and token fail
           });
           // Two auth layers (one per form) on one store and one key: they must share flights.
           const store = new ScheduledStore(schedule);
-          const options = { clock: clock.read, store, refreshSkewMs };
+          // Backoffs wait for the scheduler, so retries interleave with everything else.
+          const retry = { maxRetries: MAX_RETRIES, sleep: () => schedule('sleep').then(() => {}) };
+          const options = { clock: clock.read, store, refreshSkewMs, retry };
           const authA = createTokenAuth({
             ...options,
             strategy: oauthStrategy({ fetch: server.fetch }),
@@ -128,19 +151,21 @@ describe('random interleavings of requests, expiries, revocations and token fail
 
           const outcomes = new Map<number, Promise<Outcome>>();
           const methods = new Map<number, 'GET' | 'POST'>();
+          const controllers = new Map<number, AbortController>();
           actions.forEach((action, index) => {
             const started = schedule(`${action.kind} #${index}`);
             if (action.kind === 'request') {
               methods.set(index, action.method);
               const client = clients[action.client];
               const headers = { 'x-request-id': String(index) };
+              const { signal } = controllers.set(index, new AbortController()).get(index) ?? {};
               outcomes.set(
                 index,
                 started
                   .then(() =>
                     action.method === 'GET'
-                      ? client.GET('/things', { headers })
-                      : client.POST('/things', { headers, body: { i: index } }),
+                      ? client.GET('/things', { headers, signal })
+                      : client.POST('/things', { headers, body: { i: index }, signal }),
                   )
                   .then(
                     ({ data, response }): Outcome => ({
@@ -154,7 +179,16 @@ describe('random interleavings of requests, expiries, revocations and token fail
               return;
             }
             void started.then(() => {
-              if (action.kind === 'advance') clock.advance(action.seconds * 1000);
+              if (action.kind === 'abort') controllers.get(action.target)?.abort();
+              else if (action.kind === 'apiFailure') {
+                server.apiOverrides.push(() => {
+                  if (action.failure === 'network') throw new TypeError('fetch failed');
+                  return jsonResponse(
+                    { message: 'try later' },
+                    action.failure === 'unavailable' ? 503 : 429,
+                  );
+                });
+              } else if (action.kind === 'advance') clock.advance(action.seconds * 1000);
               else if (action.kind === 'revokeAccess') server.revokeAllAccessTokens();
               else if (action.kind === 'revokeRefresh') server.revokeAllRefreshTokens();
               else if (action.kind === 'apiOutage') {
@@ -184,9 +218,11 @@ describe('random interleavings of requests, expiries, revocations and token fail
             const calls = server.apiCalls.filter(
               (call) => call.headers.get('x-request-id') === String(id),
             );
-            // At most one replay per request.
-            expect(calls.length).toBeLessThanOrEqual(2);
-            if (methods.get(id ?? -1) === 'POST') {
+            // Never more than 1 + maxRetries + 1 sends, POST never retried, one replay at most.
+            const post = methods.get(id ?? -1) === 'POST';
+            expect(calls.length).toBeLessThanOrEqual(post ? 2 : 1 + MAX_RETRIES + 1);
+            expect(calls.slice(0, -1).filter((call) => call.status === 401).length).toBeLessThanOrEqual(1);
+            if (post) {
               for (const call of calls) {
                 expect(new TextDecoder().decode(call.body)).toBe(JSON.stringify({ i: id }));
               }
@@ -203,11 +239,18 @@ describe('random interleavings of requests, expiries, revocations and token fail
               expect(outcome.token).toBe(last?.token);
               return;
             }
+            if (outcome.status === 503 || outcome.status === 429) {
+              // A passing failure is handed back only when the retries ran out (or for POST).
+              const failures = calls.filter((call) => [0, 429, 503].includes(call.status));
+              expect(post || failures.length === MAX_RETRIES + 1).toBe(true);
+              return;
+            }
             // Anything else is a 401 handed back after exactly one replay with a new token.
             expect(outcome.status).toBe(401);
-            expect(calls).toHaveLength(2);
-            expect(calls.every((call) => !call.accepted)).toBe(true);
-            expect(calls[1]?.token).not.toBe(calls[0]?.token);
+            expect(last?.accepted).toBe(false);
+            const refused = calls.filter((call) => call.status === 401);
+            expect(refused).toHaveLength(2);
+            expect(refused[1]?.token).not.toBe(refused[0]?.token);
           });
           expect(unhandled).toEqual([]);
         },

@@ -8,11 +8,31 @@ export type AuthErrorCode =
   | 'TOKEN_REQUEST_FAILED'
   | 'TOKEN_REQUEST_TIMEOUT'
   | 'INSECURE_TRANSPORT'
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  | 'CONNECTION_FAILED'
+  | 'REQUEST_TIMEOUT'
+  | 'REQUEST_ABORTED'
+  | 'INVALID_RESPONSE_BODY';
 
 /** The message of anything thrown. */
 export const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+
+/**
+ * The reason the operating system or the TLS layer gave for a failed connection, found in the
+ * error's cause chain: Node's fetch throws `TypeError: fetch failed` whose cause carries
+ * `code: 'ECONNREFUSED'` (or `ENOTFOUND`, `ECONNRESET`, `CERT_HAS_EXPIRED`...); Bun puts a
+ * `code` on the error itself. Undefined when the runtime said nothing more.
+ */
+export function systemCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Object; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && code && !(current instanceof AuthError)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /**
  * Copies `fields` onto `target`, all but `response`, which stays reachable but hidden from
@@ -31,11 +51,12 @@ export const assignFields = (
  * password, token or Authorization value.
  */
 export class AuthError extends Error {
+  // Each class names itself with a literal, so minified bundles keep the names.
+  override name = 'AuthError';
   declare readonly code: AuthErrorCode;
 
   constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : options);
-    this.name = new.target.name;
     this.code = code;
   }
 
@@ -61,6 +82,7 @@ export interface TokenEndpointErrorDetails {
 
 /** The token endpoint answered with a non-2xx status. */
 export class TokenEndpointError extends AuthError {
+  override name = 'TokenEndpointError';
   declare readonly status: number;
   declare readonly error: string | undefined;
   declare readonly errorDescription: string | undefined;
@@ -82,6 +104,8 @@ export class TokenEndpointError extends AuthError {
 
 /** The primary credentials (client secret, username/password) were refused. */
 export class CredentialsRejectedError extends TokenEndpointError {
+  override name = 'CredentialsRejectedError';
+
   constructor(message: string, details: TokenEndpointErrorDetails) {
     super(message, details, 'CREDENTIALS_REJECTED');
   }
@@ -89,6 +113,7 @@ export class CredentialsRejectedError extends TokenEndpointError {
 
 /** The token endpoint said 2xx but its body is not a usable token response. */
 export class InvalidTokenResponseError extends AuthError {
+  override name = 'InvalidTokenResponseError';
   /** The offending field, when one field is to blame. */
   declare readonly field: string | undefined;
   declare readonly response: Response | undefined;
@@ -99,19 +124,30 @@ export class InvalidTokenResponseError extends AuthError {
   }
 }
 
-/** The token request never got an answer (network failure or abort by timeout). */
+/**
+ * The token request never got an answer (network failure, or its timeout fired).
+ * `systemCode` is the operating system's or TLS layer's reason when the runtime gave one
+ * (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`...).
+ */
 export class TokenRequestError extends AuthError {
+  override name = 'TokenRequestError';
+  declare readonly systemCode: string | undefined;
+
   constructor(
     code: 'TOKEN_REQUEST_FAILED' | 'TOKEN_REQUEST_TIMEOUT',
     message: string,
     cause?: unknown,
+    systemCode?: string,
   ) {
     super(code, message, { cause });
+    this.systemCode = systemCode;
   }
 }
 
 /** Credentials would have gone over plain http to a host that is not loopback. */
 export class InsecureTransportError extends AuthError {
+  override name = 'InsecureTransportError';
+
   constructor(message: string) {
     super('INSECURE_TRANSPORT', message);
   }
@@ -119,6 +155,7 @@ export class InsecureTransportError extends AuthError {
 
 /** The options given to a factory are missing or contradictory. */
 export class InvalidOptionsError extends AuthError {
+  override name = 'InvalidOptionsError';
   /** The option at fault, e.g. `clientSecret` or `auth.apiKey`. */
   declare readonly option: string;
 
@@ -145,9 +182,11 @@ export function toSafeError(
   const cause = new Error(redact(messageOf(error), secrets));
   cause.name = error instanceof Error ? error.name : 'Error';
   const timeout = timedOut || cause.name === 'TimeoutError';
+  const systemCode = timeout ? undefined : systemCodeOf(error);
   return new TokenRequestError(
     timeout ? 'TOKEN_REQUEST_TIMEOUT' : 'TOKEN_REQUEST_FAILED',
-    `${what} ${timeout ? 'timed out' : 'failed'} (${cause.name}: ${cause.message}); check the URL and network${timeout ? ', or raise timeoutMs' : ''}.`,
+    `${what} ${timeout ? 'timed out' : 'failed'} (${cause.name}: ${cause.message}${systemCode ? `, ${systemCode}` : ''}); check the URL and network${timeout ? ', or raise timeoutMs' : ''}.`,
     cause,
+    systemCode,
   );
 }

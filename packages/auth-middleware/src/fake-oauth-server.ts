@@ -71,6 +71,8 @@ export interface ApiCall {
   readonly token: string | undefined;
   readonly body: Uint8Array;
   readonly accepted: boolean;
+  /** The status answered (an override's, else 200 or 401). */
+  readonly status: number;
 }
 
 export interface FakeServerOptions {
@@ -88,6 +90,7 @@ export interface FakeServerOptions {
 }
 
 type TokenResponder = (call: TokenCall) => Response | Promise<Response>;
+type ApiResponder = (request: Request) => Response | Promise<Response>;
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), {
@@ -101,6 +104,8 @@ export class FakeOAuthServer {
   readonly apiCalls: ApiCall[] = [];
   /** Answers for the next token calls, used in order before the normal behaviour. */
   readonly tokenOverrides: TokenResponder[] = [];
+  /** Answers (or throws) for the next API calls, used in order before the normal behaviour. */
+  readonly apiOverrides: ApiResponder[] = [];
   /** Every access and refresh token issued so far. */
   readonly issued: string[] = [];
   /** Token calls in flight now, and the most ever seen at once. */
@@ -229,14 +234,26 @@ export class FakeOAuthServer {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
     const body = new Uint8Array(await request.arrayBuffer());
     const accepted = !this.apiRejectsEverything && this.isValid(token);
-    this.apiCalls.push({
+    const call = {
       method: request.method,
       url: request.url,
       headers: new Headers(request.headers),
       token,
       body,
       accepted,
-    });
+    };
+    const override = this.apiOverrides.shift();
+    if (override) {
+      try {
+        const response = await override(request);
+        this.apiCalls.push({ ...call, accepted: false, status: response.status });
+        return response;
+      } catch (error) {
+        this.apiCalls.push({ ...call, accepted: false, status: 0 });
+        throw error;
+      }
+    }
+    this.apiCalls.push({ ...call, status: accepted ? 200 : 401 });
     if (!accepted) return json({ message: 'invalid credentials', status_code: 401 }, 401);
     return json({ ok: true, token, method: request.method });
   }
@@ -273,7 +290,7 @@ export function oauthStrategy(options: StrategyOptions): GrantStrategy {
     tokenUrls: [tokenUrl],
     acquire: {
       request: (_input, { signal }) => post({ grant_type: 'client_credentials' }, signal),
-      process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+      process: (response, _input, context) => processOAuth2TokenResponse(response, context),
     },
   };
   if (options.withRefresh === false) return strategy;
@@ -282,7 +299,7 @@ export function oauthStrategy(options: StrategyOptions): GrantStrategy {
     refresh: {
       request: (current, { signal }) =>
         post({ grant_type: 'refresh_token', refresh_token: current.refreshToken ?? '' }, signal),
-      process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+      process: (response, _input, context) => processOAuth2TokenResponse(response, context),
     },
   };
 }

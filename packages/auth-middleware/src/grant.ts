@@ -6,6 +6,8 @@ export interface GrantContext {
   readonly signal: AbortSignal;
   /** The current time in epoch milliseconds (the injectable clock). */
   readonly now: number;
+  /** Reports a tolerated oddity of the response through the manager's logger (no secrets). */
+  warn(message: string): void;
 }
 
 /**
@@ -39,12 +41,16 @@ export interface GrantStrategy {
   /**
    * Whether a refresh failure means the refresh token itself is dead (invalid, expired,
    * revoked, reused), so the primary grant should be tried. Default: the endpoint answered
-   * 400 or 401.
+   * 400 or 401. A refresh answered 2xx without a usable token (InvalidTokenResponseError)
+   * always falls back to the primary grant.
    */
   isRefreshRejected?(error: unknown): boolean;
   /**
-   * Whether an acquire failure means the primary credentials are wrong. Default: the
-   * endpoint answered 400 or 401.
+   * Whether an acquire failure means the primary credentials are wrong (it then becomes a
+   * CredentialsRejectedError). Default: the endpoint answered 401, or 400 with the OAuth2
+   * error `invalid_client`, `invalid_grant` or `unauthorized_client` (or no OAuth2 error
+   * at all). Other 400s (`invalid_request`, `unsupported_grant_type`...) stay
+   * TokenEndpointErrors: the request was wrong, not the credentials.
    */
   isCredentialsRejected?(error: unknown): boolean;
   /** Puts the token on a request. Default: `Authorization: Bearer <access token>`. */

@@ -1,5 +1,6 @@
 export {
   type Auth,
+  type CallOptions,
   createStaticAuth,
   createTokenAuth,
   type RequestFetch,
@@ -19,16 +20,31 @@ export {
   type TokenEndpointErrorDetails,
   TokenRequestError,
 } from './errors';
+export {
+  ConnectionError,
+  InvalidResponseBodyError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from './transport-errors';
+export {
+  IDEMPOTENT_METHODS,
+  RETRY_HEADER,
+  type RetryEvent,
+  type RetryOptions,
+  TRANSIENT_STATUSES,
+} from './retry';
 export type { GrantContext, GrantStep, GrantStrategy } from './grant';
 export type { AuthErrorEvent, AuthHooks, AuthLogger, TokenEvent } from './observability';
 export { redact } from './redact';
 export { TokenManager, type TokenManagerOptions } from './token-manager';
 export {
+  optionalLifetime,
   optionalString,
   processOAuth2TokenResponse,
   readJsonObject,
   requireNumber,
   requireString,
+  type TokenResponseContext,
   tokenEndpointError,
 } from './token-response';
 export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';

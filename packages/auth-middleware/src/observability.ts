@@ -1,4 +1,5 @@
 import type { AuthErrorCode } from './errors';
+import type { RetryEvent } from './retry';
 
 /** Fired after a token endpoint call. Carries no token, secret or header value. */
 export interface TokenEvent {
@@ -29,6 +30,8 @@ export interface AuthHooks {
   onTokenAcquired?(event: TokenEvent): void;
   onTokenRefreshed?(event: TokenEvent): void;
   onAuthError?(event: AuthErrorEvent): void;
+  /** Before each retry of a token request or an API call, with the wait it is about to make. */
+  onRetry?(event: RetryEvent): void;
 }
 
 /** A minimal logger (console fits). Receives messages and secret-free fields only. */
@@ -37,4 +40,39 @@ export interface AuthLogger {
   info?(message: string, fields?: Record<string, unknown>): void;
   warn?(message: string, fields?: Record<string, unknown>): void;
   error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A hook or logger that throws (or rejects) must not break the request that triggered it. */
+export function safely(effect: () => unknown): void {
+  try {
+    Promise.resolve(effect()).catch(() => {});
+  } catch {
+    // Observability is best-effort.
+  }
+}
+
+/** One `tokenwire: ...` line to the logger, if it has that level; never throws. */
+export function logLine(
+  logger: AuthLogger | undefined,
+  level: keyof AuthLogger,
+  message: string,
+  fields: Record<string, unknown>,
+): void {
+  safely(() => logger?.[level]?.(`tokenwire: ${message}`, fields));
+}
+
+/** Tells the `onRetry` hook and the logger (at `info`) about a retry. */
+export function announceRetry(
+  event: RetryEvent,
+  hooks: AuthHooks | undefined,
+  logger: AuthLogger | undefined,
+): void {
+  safely(() => hooks?.onRetry?.(event));
+  const { attempt, maxRetries, delayMs, status, code, request, strategy } = event;
+  logLine(
+    logger,
+    'info',
+    `retrying ${request} in ${delayMs} ms after ${status === undefined ? code : `HTTP ${status}`} (retry ${attempt} of ${maxRetries})`,
+    { strategy, attempt, delayMs, status, code },
+  );
 }

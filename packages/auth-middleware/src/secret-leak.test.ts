@@ -134,7 +134,7 @@ async function run(scenario: Scenario): Promise<Captured> {
             }),
             'acquire',
           ),
-        process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+        process: (response, _input, context) => processOAuth2TokenResponse(response, context),
       },
       refresh: {
         request: async (current, { signal }) =>
@@ -147,7 +147,7 @@ async function run(scenario: Scenario): Promise<Captured> {
             }),
             'refresh',
           ),
-        process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+        process: (response, _input, context) => processOAuth2TokenResponse(response, context),
       },
       ...(scenario.authorize ? { authorize: scenario.authorize } : {}),
     };
@@ -163,6 +163,8 @@ async function run(scenario: Scenario): Promise<Captured> {
       strategy,
       store,
       clock: clock.read,
+      // Transient failures are retried at once: their retry events are scanned too.
+      retry: { sleep: async () => {} },
       ...(scenario.timeoutMs === undefined ? {} : { timeoutMs: scenario.timeoutMs }),
       logger: {
         debug: record('debug'),
@@ -173,6 +175,7 @@ async function run(scenario: Scenario): Promise<Captured> {
       hooks: {
         onTokenAcquired: hook('acquired'),
         onTokenRefreshed: hook('refreshed'),
+        onRetry: hook('retry'),
         onAuthError: hook('authError'),
       },
     });
@@ -405,12 +408,15 @@ describe('no secret leaks into errors, logs or hook events', () => {
         ).toBe(true),
     ],
     [
-      'an invalid token response with a secret in a wrongly typed field',
+      'a token response with a secret in a wrongly typed field (tolerated, with a warning)',
       {
         token: () =>
           jsonResponse({ access_token: ACCESS(1), token_type: 'Bearer', expires_in: REFRESH(1) }),
       },
-      (c) => expect(c.errors.length).toBe(2),
+      (c) => {
+        expect(c.errors).toHaveLength(0);
+        expect(c.lines.some((line) => line.includes('"expires_in" is a string'))).toBe(true);
+      },
     ],
     [
       'an API answering 401 twice, echoing the Authorization header',

@@ -1,3 +1,4 @@
+import { coordinatorFor, type InProcessCoordinator } from './coordinator';
 import {
   AuthError,
   CredentialsRejectedError,
@@ -8,13 +9,16 @@ import {
   TokenRequestError,
   toSafeError,
 } from './errors';
-import type { GrantStep, GrantStrategy } from './grant';
-import type { AuthHooks, AuthLogger } from './observability';
+import type { GrantContext, GrantStep, GrantStrategy } from './grant';
+import { type AuthHooks, type AuthLogger, announceRetry, logLine, safely } from './observability';
 import { redact } from './redact';
-import { abortable, SingleFlight } from './single-flight';
+import { type RetryOptions, type RetryPolicy, resolveRetry, retryAfterMs, retryDelay } from './retry';
+import { abortable } from './single-flight';
+import { attemptSignal, timeoutOption } from './timeout';
 import { tokenEndpointError } from './token-response';
 import type { TokenSet } from './token-set';
 import { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
+import { originOf } from './transport-errors';
 import { assertSecureUrl } from './transport';
 
 export interface TokenManagerOptions {
@@ -22,8 +26,20 @@ export interface TokenManagerOptions {
   store?: TokenStore;
   /** Refresh this long before expiry (clamped to half the token's lifetime). Default 30 s. */
   refreshSkewMs?: number;
-  /** Abort a token request after this long. Default 30 s. */
-  timeoutMs?: number;
+  /** Abort a token request attempt after this long; `0` or `false` for never. Default 30 s. */
+  timeoutMs?: number | false;
+  /**
+   * Retries of transient failures (408, 429, 5xx, connection errors, timeouts): token
+   * requests inside their single flight, and (through createTokenAuth and the clients) API
+   * calls of idempotent methods. `false` turns them off. Default `{ maxRetries: 2 }`.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * The lifetime assumed for a token whose response gives none (no `expires_in`, `null`,
+   * zero, negative, or an expiry already past). Default: none, the token is used until the
+   * API refuses it (401), then renewed and the call replayed.
+   */
+  defaultLifetimeMs?: number;
   /** Allow credentials over plain http to non-loopback hosts. Default false. */
   allowInsecureHttp?: boolean;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
@@ -32,28 +48,31 @@ export interface TokenManagerOptions {
   logger?: AuthLogger;
 }
 
-/**
- * What every manager on one store shares, so managers on the same store and key agree: the
- * flights, and per key the access tokens the API refused (401) since they were stored. A
- * flight that started before the 401 must not hand the refused token back as "fresh", and
- * new requests must not send it while the replacement is on its way.
- */
-const registries = new WeakMap<TokenStore, [SingleFlight<TokenSet>, Map<string, string[]>]>();
+/** A token with less than this left on arrival is still used this long (skew aside). */
+const MIN_LIFETIME_MS = 1_000;
+/** How many recently seen tokens are remembered to mask them in errors. */
+const TOKENS_REMEMBERED = 16;
+/** The OAuth2 errors that mean the primary credentials themselves are wrong. */
+const CREDENTIAL_ERRORS = new Set(['invalid_client', 'invalid_grant', 'unauthorized_client']);
 
-const rejectedByServer = (error: unknown) =>
+const refusedByServer = (error: unknown) =>
   error instanceof TokenEndpointError && (error.status === 400 || error.status === 401);
 
-/** A hook or logger that throws (or rejects) must not break the request that triggered it. */
-function safely(effect: () => unknown): void {
-  try {
-    Promise.resolve(effect()).catch(() => {});
-  } catch {
-    // Observability is best-effort.
-  }
-}
+/** 401, or 400 that names a credentials error (or no OAuth2 error at all). */
+const credentialsRefused = (error: unknown) =>
+  error instanceof TokenEndpointError &&
+  (error.status === 401 ||
+    (error.status === 400 && (error.error === undefined || CREDENTIAL_ERRORS.has(error.error))));
 
-function milliseconds(option: string, value: number | undefined): number {
-  if (value === undefined) return 30_000;
+/** A failure that should pass: the network, a timeout, or the server's 5xx, 429, 408. */
+const isPassing = (error: unknown) =>
+  error instanceof TokenRequestError ||
+  (error instanceof TokenEndpointError &&
+    !(error instanceof CredentialsRejectedError) &&
+    (error.status >= 500 || error.status === 429 || error.status === 408));
+
+function milliseconds(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
   if (Number.isFinite(value) && value >= 0) return value;
   throw new InvalidOptionsError(
     option,
@@ -63,254 +82,383 @@ function milliseconds(option: string, value: number | undefined): number {
 
 /**
  * Owns the token lifecycle for one strategy: lazy acquisition, proactive refresh before
- * expiry, reactive refresh after a 401, single-flight per store key, refresh-token rotation
- * and fallback to the primary grant.
+ * expiry, reactive refresh after a 401, single-flight per store key, retries of transient
+ * failures inside the flight, refresh-token rotation and fallback to the primary grant.
  */
 export class TokenManager {
-  declare readonly strategy: GrantStrategy;
-  declare readonly store: TokenStore;
+  readonly strategy: GrantStrategy;
+  readonly store: TokenStore;
+  readonly #clock: () => number;
+  readonly #skewMs: number;
+  readonly #timeoutMs: number;
+  readonly #defaultLifetimeMs: number | undefined;
+  readonly #retry: RetryPolicy | undefined;
+  readonly #insecure: boolean;
+  readonly #hooks: AuthHooks | undefined;
+  readonly #logger: AuthLogger | undefined;
+  readonly #coordinator: InProcessCoordinator;
+  #storeKey: Promise<string> | undefined;
+  /** The store key once resolved, so the hot path skips an await. */
+  #knownKey: string | undefined;
+  /** The last few tokens seen (bounded), so errors can mask them too. */
+  #seen: string[] = [];
+
+  constructor(strategy: GrantStrategy, options: TokenManagerOptions = {}) {
+    this.strategy = strategy;
+    this.store = options.store ?? new MemoryTokenStore();
+    this.#clock = options.clock ?? Date.now;
+    this.#skewMs = milliseconds('refreshSkewMs', options.refreshSkewMs, 30_000);
+    this.#timeoutMs = timeoutOption(options.timeoutMs, 'timeoutMs', 30_000);
+    this.#defaultLifetimeMs =
+      options.defaultLifetimeMs === undefined
+        ? undefined
+        : milliseconds('defaultLifetimeMs', options.defaultLifetimeMs, 0);
+    this.#retry = resolveRetry(options.retry);
+    this.#insecure = !!options.allowInsecureHttp;
+    this.#hooks = options.hooks;
+    this.#logger = options.logger;
+    this.#coordinator = coordinatorFor(this.store);
+  }
+
   /** The store key of this strategy's tokens (a hash of its identity). */
-  declare readonly key: () => Promise<string>;
-  /** Whether `tokens` can still be used now, leaving the refresh skew. */
-  declare readonly isFresh: (tokens: TokenSet) => boolean;
+  key(): Promise<string> {
+    this.#storeKey ??= deriveStoreKey(this.strategy.name, this.strategy.identity).then(
+      (key) => (this.#knownKey = key),
+    );
+    return this.#storeKey;
+  }
+
+  /**
+   * Whether `tokens` can still be used now, leaving the refresh skew (at most half the
+   * lifetime; unbounded when `obtainedAt` is unknown). A token of unknown lifetime is fresh
+   * until the API refuses it.
+   */
+  isFresh({ expiresAt, obtainedAt }: TokenSet): boolean {
+    if (expiresAt === undefined) return true;
+    const lifetime = expiresAt - (obtainedAt ?? Number.NEGATIVE_INFINITY);
+    return this.#clock() < expiresAt - Math.min(this.#skewMs, Math.max(0, lifetime / 2));
+  }
+
   /** A usable token set: the stored one while fresh, else a refreshed or new one. */
-  declare readonly getTokens: (signal?: AbortSignal | null) => Promise<TokenSet>;
+  async getTokens(signal?: AbortSignal | null): Promise<TokenSet> {
+    const key = this.#knownKey ?? (await this.key());
+    return (
+      this.#usable(key, await this.store.get(key)) ??
+      this.#fly(key, () => this.#renewStale(key), signal)
+    );
+  }
+
   /**
    * After the server refused `rejectedAccessToken` (401): invalidates it if the store still
    * holds it, then returns a newer token set (someone else's, or a refreshed one).
    */
-  declare readonly tokensAfterRejection: (
+  async tokensAfterRejection(
     rejectedAccessToken: string,
     signal?: AbortSignal | null,
-  ) => Promise<TokenSet>;
+  ): Promise<TokenSet> {
+    const key = await this.key();
+    this.#coordinator.refuse(key, rejectedAccessToken);
+    for (let round = 0; ; round++) {
+      const current = this.#usable(key, await this.store.get(key));
+      if (current) return current;
+      const tokens = await this.#fly(key, () => this.#renewStale(key, rejectedAccessToken), signal);
+      // A flight that read the store before the 401 was recorded can hand back the very
+      // token that was refused (another process wrote it meanwhile); ask once more, which
+      // starts a flight that sees the refusal. A server that re-issues the same token gets
+      // its way on the second round.
+      if (tokens.accessToken !== rejectedAccessToken || round) return tokens;
+    }
+  }
+
   /** Forces a refresh now (or a new grant when there is no refresh token). Single-flight. */
-  declare readonly refresh: (signal?: AbortSignal | null) => Promise<TokenSet>;
+  async refresh(signal?: AbortSignal | null): Promise<TokenSet> {
+    const key = await this.key();
+    return this.#fly(key, async () => this.#renew(key, await this.store.get(key)), signal);
+  }
+
   /** Forgets the stored tokens; the next request acquires new ones. */
-  declare readonly invalidate: () => Promise<void>;
+  async invalidate(): Promise<void> {
+    await this.store.delete(await this.key());
+  }
+
   /** Masks every secret and token this manager knows of, and `extra` values. */
-  declare readonly redact: (text: string, extra?: readonly string[]) => string;
+  redact(text: string, extra: readonly string[] = []): string {
+    return redact(text, [...this.#secrets(), ...extra]);
+  }
+
   /** Reports a failure to the `onAuthError` hook and the logger (masked). */
-  declare readonly reportError: (error: unknown, status?: number) => void;
+  reportError(error: unknown, status?: number): void {
+    const code = error instanceof AuthError ? error.code : 'UNAUTHORIZED';
+    const httpStatus = error instanceof TokenEndpointError ? error.status : status;
+    const message = this.redact(messageOf(error));
+    const strategy = this.strategy.name;
+    void this.key().then((key) => {
+      safely(() =>
+        this.#hooks?.onAuthError?.({ strategy, key, code, status: httpStatus, message }),
+      );
+      this.#log('warn', message, { code, status: httpStatus });
+    });
+  }
 
-  constructor(strategy: GrantStrategy, options: TokenManagerOptions = {}) {
-    const { store = new MemoryTokenStore(), clock = Date.now, hooks, logger } = options;
-    const skew = milliseconds('refreshSkewMs', options.refreshSkewMs);
-    const timeoutMs = milliseconds('timeoutMs', options.timeoutMs);
-    const { name } = strategy;
-    const registry = registries.get(store) ?? [new SingleFlight(), new Map()];
-    registries.set(store, registry);
-    const [flights, refusals] = registry;
-    let storeKey: Promise<string> | undefined;
-    // The last few tokens seen (bounded), so errors can mask them too.
-    let seen: string[] = [];
+  #secrets(): string[] {
+    return [...this.strategy.secrets, ...this.#seen];
+  }
 
-    // Resolved once; the hot path reads `known` and skips the await.
-    let known: string | undefined;
-    const key = () =>
-      (storeKey ??= deriveStoreKey(name, strategy.identity).then((k) => (known = k)));
-    const secrets = () => [...strategy.secrets, ...seen];
-    const log = (level: keyof AuthLogger, message: string, fields: object) =>
-      safely(() => logger?.[level]?.(`tokenwire: ${message}`, { strategy: name, ...fields }));
-    const refused = (k: string, tokens: TokenSet) => refusals.get(k)?.includes(tokens.accessToken);
-    const isFresh = ({ expiresAt, obtainedAt }: TokenSet) =>
-      expiresAt === undefined ||
-      // The skew is at most half the lifetime (unbounded when obtainedAt is unknown).
-      clock() <
-        expiresAt - Math.min(skew, Math.max(0, (expiresAt - (obtainedAt ?? -Infinity)) / 2));
-    /** `tokens` when fresh and not refused by the API since they were stored. */
-    const usable = (k: string, tokens: TokenSet | undefined) =>
-      tokens && isFresh(tokens) && !refused(k, tokens) ? tokens : undefined;
-    const fly = (k: string, task: () => Promise<TokenSet>, signal?: AbortSignal | null) => {
-      signal?.throwIfAborted();
-      return abortable(flights.run(k, task), signal);
-    };
+  #log(level: keyof AuthLogger, message: string, fields: Record<string, unknown>): void {
+    logLine(this.#logger, level, message, { strategy: this.strategy.name, ...fields });
+  }
 
-    const reportError = (error: unknown, status?: number) => {
-      const code = error instanceof AuthError ? error.code : 'UNAUTHORIZED';
-      status = error instanceof TokenEndpointError ? error.status : status;
-      const message = redact(messageOf(error), secrets());
-      void key().then((k) => {
-        safely(() => hooks?.onAuthError?.({ strategy: name, key: k, code, status, message }));
-        log('warn', message, { code, status });
-      });
-    };
+  /** `tokens` when fresh and not refused by the API since they were stored. */
+  #usable(key: string, tokens: TokenSet | undefined): TokenSet | undefined {
+    return tokens && this.isFresh(tokens) && !this.#coordinator.isRefused(key, tokens.accessToken)
+      ? tokens
+      : undefined;
+  }
 
-    /** One token request: sends, validates, stores (keeping the refresh token), reports. */
-    const grant = async (k: string, step: GrantStep<never>, input?: TokenSet) => {
-      for (const url of strategy.tokenUrls) {
-        assertSecureUrl(url, !!options.allowInsecureHttp, 'the token endpoint');
+  /** Joins (or starts) the flight for `key`; `signal` lets this caller stop waiting. */
+  #fly(key: string, task: () => Promise<TokenSet>, signal?: AbortSignal | null) {
+    signal?.throwIfAborted();
+    return abortable(this.#coordinator.fly(key, task), signal);
+  }
+
+  /** Remembers tokens so errors can mask them, even ones another manager or process stored. */
+  #remember({ accessToken, refreshToken }: TokenSet): void {
+    for (const token of [accessToken, refreshToken]) {
+      if (token && !this.#seen.includes(token)) {
+        this.#seen = [token, ...this.#seen].slice(0, TOKENS_REMEMBERED);
       }
-      const what = `The ${name} token ${input ? 'refresh' : 'request'}`;
-      const signal = AbortSignal.timeout(timeoutMs);
-      const context = { signal, now: clock() };
-      let next: TokenSet;
-      try {
-        // Raced against the timeout, so a strategy (or fetch) that ignores the signal cannot
-        // hang every waiter of the flight.
-        next = await abortable(
-          (async () => {
-            const response = await step.request(input as never, context);
-            if (!response.ok) {
-              throw await tokenEndpointError(response, {
-                what,
-                secrets: secrets(),
-                now: context.now,
-              });
-            }
-            return step.process(response, input as never, context);
-          })(),
-          signal,
-        );
-        remember(next);
-        // Headers refuse line breaks and NUL (and the TypeError they throw quotes the whole
-        // value, token included), trim surrounding spaces silently and stop at Latin-1.
-        const token = next.accessToken;
-        if (token.trim() !== token || /[^ -~\x80-ÿ]/.test(token)) {
-          throw new InvalidTokenResponseError(
-            '"access_token" cannot go in an HTTP header (control character, line break, surrounding space or non-Latin-1); expected an opaque token.',
-            { field: 'access_token' },
+    }
+  }
+
+  /**
+   * The flight of getTokens and tokensAfterRejection: re-checks the store, invalidates the
+   * refused token if it is still stored, then renews.
+   */
+  async #renewStale(key: string, rejected?: string): Promise<TokenSet> {
+    let latest = await this.store.get(key);
+    const current = this.#usable(key, latest);
+    if (current) return current;
+    if (latest && latest.accessToken === rejected) {
+      // Keep the refresh token (and the rejected access token: Sensu's refresh needs it).
+      latest = { ...latest, expiresAt: 0 };
+      await this.store.set(key, latest);
+    }
+    try {
+      return await this.#renew(key, latest);
+    } catch (error) {
+      // A proactive refresh that failed for a passing reason (after its retries) must not
+      // fail requests while the current token still works; the next request (inside the
+      // skew) tries again.
+      if (
+        !rejected &&
+        latest &&
+        this.#clock() < (latest.expiresAt ?? Number.NaN) &&
+        !this.#coordinator.isRefused(key, latest.accessToken) &&
+        isPassing(error)
+      ) {
+        this.#log('warn', 'early refresh failed; using the current token until it expires', {
+          expiresAt: latest.expiresAt,
+        });
+        return latest;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Refresh (when there is a refresh token); on a refused or broken refresh, or without one,
+   * the primary grant.
+   */
+  async #renew(key: string, current: TokenSet | undefined): Promise<TokenSet> {
+    if (current) this.#remember(current);
+    try {
+      const { refresh } = this.strategy;
+      if (current?.refreshToken !== undefined && refresh) {
+        try {
+          return await this.#grant(key, refresh as GrantStep<never>, current);
+        } catch (error) {
+          const broken = error instanceof InvalidTokenResponseError;
+          if (!broken && !(this.strategy.isRefreshRejected ?? refusedByServer)(error)) throw error;
+          this.#log(
+            'info',
+            broken
+              ? 'the refresh answered without a usable token; falling back to the primary grant'
+              : 'refresh refused; falling back to the primary grant',
+            broken ? { field: error.field } : { status: (error as TokenEndpointError).status },
           );
         }
-      } catch (error) {
-        throw toSafeError(error, secrets(), what, signal.aborted);
       }
-      // Rotation: a new refresh token replaces the old one in this same write; a response
-      // without one keeps the old one.
-      const issued = next.refreshToken !== undefined;
-      const tokens =
-        issued || !input ? next : ({ ...next, refreshToken: input.refreshToken } as TokenSet);
-      // A server may re-issue the very token it refused before; once stored again it is
-      // usable again. Other refusals stay recorded: a 401 for this new token may already be
-      // arriving, and the old tokens are no longer in the store anyway.
-      refusals.set(
-        k,
-        refusals.get(k)?.filter((token: string) => token !== tokens.accessToken) ?? [],
-      );
-      await store.set(k, tokens);
-      const { expiresAt } = tokens;
-      safely(() =>
-        hooks?.[input ? 'onTokenRefreshed' : 'onTokenAcquired']?.({
-          strategy: name,
-          key: k,
-          grant: input ? 'refresh' : 'acquire',
-          expiresAt,
-          refreshTokenIssued: issued,
-        }),
-      );
-      log('debug', `token ${input ? 'refreshed' : 'acquired'}`, { expiresAt });
-      return tokens;
-    };
+      return await this.#acquire(key);
+    } catch (error) {
+      this.reportError(error);
+      throw error;
+    }
+  }
 
-    /** Remembers tokens so errors can mask them, even ones another manager or process stored. */
-    const remember = ({ accessToken, refreshToken }: TokenSet) => {
-      for (const token of [accessToken, refreshToken]) {
-        // Bounded: a process that runs for months must not grow this list.
-        if (token && !seen.includes(token)) seen = [token, ...seen].slice(0, 16);
+  /** The primary grant; a refusal of the credentials becomes a CredentialsRejectedError. */
+  async #acquire(key: string): Promise<TokenSet> {
+    try {
+      return await this.#grant(key, this.strategy.acquire as GrantStep<never>);
+    } catch (error) {
+      if (
+        !(error instanceof TokenEndpointError) ||
+        error instanceof CredentialsRejectedError ||
+        !(this.strategy.isCredentialsRejected ?? credentialsRefused)(error)
+      ) {
+        throw error;
       }
-    };
+      throw new CredentialsRejectedError(
+        `${error.message} The ${this.strategy.name} credentials were refused: check them.`,
+        { ...error, retryAfterSeconds: undefined, response: error.response } as never,
+      );
+    }
+  }
 
-    /** Refresh (when there is a refresh token), else or on a refused refresh, the primary grant. */
-    const renew = async (k: string, current: TokenSet | undefined) => {
-      if (current) remember(current);
+  /**
+   * One token grant: the request, retried on transient failures (all inside the caller's
+   * flight, so every waiter shares one schedule), then stored.
+   */
+  async #grant(key: string, step: GrantStep<never>, input?: TokenSet): Promise<TokenSet> {
+    for (const url of this.strategy.tokenUrls) {
+      assertSecureUrl(url, this.#insecure, 'the token endpoint');
+    }
+    const kind = input ? 'refresh' : 'request';
+    for (let retry = 0; ; retry++) {
+      const now = this.#clock();
+      let next: TokenSet;
       try {
-        if (current?.refreshToken !== undefined && strategy.refresh) {
-          try {
-            return await grant(k, strategy.refresh as GrantStep<never>, current);
-          } catch (error) {
-            if (!(strategy.isRefreshRejected ?? rejectedByServer)(error)) throw error;
-            log('info', 'refresh refused; falling back to the primary grant', {
-              status: (error as TokenEndpointError).status,
-            });
+        next = await this.#send(step, input, now);
+      } catch (error) {
+        const delayMs = this.#retryDelay(error, retry);
+        if (delayMs === undefined || !this.#retry) throw error;
+        announceRetry(
+          {
+            strategy: this.strategy.name,
+            target: 'token',
+            attempt: retry + 1,
+            maxRetries: this.#retry.maxRetries,
+            delayMs,
+            status: error instanceof TokenEndpointError ? error.status : undefined,
+            code: error instanceof TokenEndpointError ? undefined : (error as AuthError).code,
+            request: `${this.strategy.name} token ${kind}`,
+          },
+          this.#hooks,
+          this.#logger,
+        );
+        await this.#retry.sleep(delayMs);
+        continue;
+      }
+      return this.#save(key, next, input, now);
+    }
+  }
+
+  /** The wait before retrying a failed token request, or undefined: do not retry. */
+  #retryDelay(error: unknown, retry: number): number | undefined {
+    const policy = this.#retry;
+    if (!policy || retry >= policy.maxRetries) return undefined;
+    if (error instanceof TokenRequestError) return retryDelay(policy, retry, undefined);
+    if (!(error instanceof TokenEndpointError) || !policy.statuses.has(error.status)) {
+      return undefined;
+    }
+    const asked = error.response && retryAfterMs(error.response.headers, this.#clock());
+    return retryDelay(policy, retry, asked);
+  }
+
+  /** One token request attempt: sends, turns a non-2xx answer into an error, validates. */
+  async #send(step: GrantStep<never>, input: TokenSet | undefined, now: number): Promise<TokenSet> {
+    const what = `The ${this.strategy.name} token ${input ? 'refresh' : 'request'}`;
+    const attempt = attemptSignal(undefined, this.#timeoutMs);
+    const context: GrantContext = {
+      signal: attempt.signal,
+      now,
+      warn: (message) => this.#log('warn', this.redact(message), {}),
+    };
+    try {
+      // Raced against the timeout, so a strategy (or fetch) that ignores the signal cannot
+      // hang every waiter of the flight.
+      const next = await abortable(
+        (async () => {
+          const response = await step.request(input as never, context);
+          if (!response.ok) {
+            throw await tokenEndpointError(response, { what, secrets: this.#secrets(), now });
           }
-        }
-        try {
-          return await grant(k, strategy.acquire as GrantStep<never>);
-        } catch (error) {
-          throw error instanceof TokenEndpointError &&
-            !(error instanceof CredentialsRejectedError) &&
-            (strategy.isCredentialsRejected ?? rejectedByServer)(error)
-            ? new CredentialsRejectedError(
-                `${error.message} The ${name} credentials were refused: check them.`,
-                { ...error, retryAfterSeconds: undefined, response: error.response } as never,
-              )
-            : error;
-        }
-      } catch (error) {
-        reportError(error);
-        throw error;
+          return step.process(response, input as never, context);
+        })(),
+        attempt.signal,
+      );
+      this.#remember(next);
+      // Headers refuse line breaks and NUL (and the TypeError they throw quotes the whole
+      // value, token included), trim surrounding spaces silently and stop at Latin-1.
+      const token = next.accessToken;
+      if (token.trim() !== token || /[^ -~\x80-ÿ]/.test(token)) {
+        throw new InvalidTokenResponseError(
+          '"access_token" cannot go in an HTTP header (control character, line break, surrounding space or non-Latin-1); expected an opaque token.',
+          { field: 'access_token' },
+        );
       }
-    };
+      return next;
+    } catch (error) {
+      const origin = originOf(this.strategy.tokenUrls[0] ?? '');
+      throw toSafeError(error, this.#secrets(), `${what} to ${origin}`, attempt.timedOut());
+    } finally {
+      attempt.done();
+    }
+  }
 
-    /**
-     * The flight of getTokens and tokensAfterRejection: re-checks the store, invalidates the
-     * refused token if it is still stored, then renews.
-     */
-    const renewStale = async (k: string, rejected?: string) => {
-      let latest = await store.get(k);
-      const current = usable(k, latest);
-      if (current) return current;
-      if (latest && latest.accessToken === rejected) {
-        // Keep the refresh token (and the rejected access token: Sensu's refresh needs it).
-        latest = { ...latest, expiresAt: 0 };
-        await store.set(k, latest);
-      }
-      try {
-        return await renew(k, latest);
-      } catch (error) {
-        // A proactive refresh that failed for a passing reason (the network, or the server's
-        // 5xx, 429, 408) must not fail requests while the current token still works; the
-        // next request (inside the skew) tries again.
-        if (
-          !rejected &&
-          latest &&
-          clock() < (latest.expiresAt ?? Number.NaN) &&
-          !refused(k, latest) &&
-          (error instanceof TokenRequestError ||
-            (error instanceof TokenEndpointError &&
-              !(error instanceof CredentialsRejectedError) &&
-              (error.status >= 500 || error.status === 429 || error.status === 408)))
-        ) {
-          log('warn', 'early refresh failed; using the current token until it expires', {
-            expiresAt: latest.expiresAt,
-          });
-          return latest;
-        }
-        throw error;
-      }
-    };
+  /**
+   * Stores what a grant returned: the rotated refresh token replaces the old one in this
+   * same write (a response without one keeps the old one), and a lifetime that is unknown,
+   * zero or already past is made usable. Then tells the hooks.
+   */
+  async #save(
+    key: string,
+    next: TokenSet,
+    input: TokenSet | undefined,
+    now: number,
+  ): Promise<TokenSet> {
+    const issued = next.refreshToken !== undefined;
+    const rotated =
+      issued || !input?.refreshToken ? next : { ...next, refreshToken: input.refreshToken };
+    const tokens = this.#withUsableLifetime(rotated, now);
+    this.#coordinator.stored(key, tokens.accessToken);
+    await this.store.set(key, tokens);
+    const { expiresAt } = tokens;
+    const grant = input ? 'refresh' : 'acquire';
+    safely(() =>
+      this.#hooks?.[input ? 'onTokenRefreshed' : 'onTokenAcquired']?.({
+        strategy: this.strategy.name,
+        key,
+        grant,
+        expiresAt,
+        refreshTokenIssued: issued,
+      }),
+    );
+    this.#log('debug', `token ${input ? 'refreshed' : 'acquired'}`, { expiresAt });
+    return tokens;
+  }
 
-    Object.assign(this, {
-      strategy,
-      store,
-      key,
-      isFresh,
-      reportError,
-      redact: (text: string, extra: readonly string[] = []) =>
-        redact(text, [...secrets(), ...extra]),
-      getTokens: async (signal?: AbortSignal | null) => {
-        const k = known ?? (await key());
-        return usable(k, await store.get(k)) ?? fly(k, () => renewStale(k), signal);
-      },
-      tokensAfterRejection: async (rejectedAccessToken: string, signal?: AbortSignal | null) => {
-        const k = await key();
-        // Bounded: only recently refused tokens can still be in a store or in flight.
-        refusals.set(k, [...(refusals.get(k) ?? []), rejectedAccessToken].slice(-32));
-        for (let round = 0; ; round++) {
-          const current = usable(k, await store.get(k));
-          if (current) return current;
-          const tokens = await fly(k, () => renewStale(k, rejectedAccessToken), signal);
-          // A flight that read the store before the 401 was recorded can hand back the very
-          // token that was refused (another process wrote it meanwhile); ask once more, which
-          // starts a flight that sees the refusal. A server that re-issues the same token
-          // gets its way on the second round.
-          if (tokens.accessToken !== rejectedAccessToken || round) return tokens;
-        }
-      },
-      refresh: async (signal?: AbortSignal | null) => {
-        const k = await key();
-        return fly(k, async () => renew(k, await store.get(k)), signal);
-      },
-      invalidate: async () => store.delete(await key()),
-    });
+  /**
+   * A token that arrives with no lifetime left (zero, or an expiry already past) would
+   * cost one token call per request: it is used until the API refuses it instead (or for
+   * `defaultLifetimeMs`), and a very short lifetime is stretched to a floor of 1 s.
+   */
+  #withUsableLifetime(tokens: TokenSet, now: number): TokenSet {
+    const { expiresAt: given, ...rest } = tokens;
+    let expiresAt = given;
+    if (expiresAt !== undefined && !(expiresAt > now)) {
+      this.#log(
+        'warn',
+        'the token arrived with no lifetime left (zero, or an expiry already past); using it until the API refuses it',
+        { expiresAt },
+      );
+      expiresAt = undefined;
+    }
+    if (expiresAt === undefined) {
+      expiresAt = this.#defaultLifetimeMs === undefined ? undefined : now + this.#defaultLifetimeMs;
+    } else {
+      expiresAt = Math.max(expiresAt, now + MIN_LIFETIME_MS);
+    }
+    if (expiresAt === given) return tokens;
+    return expiresAt === undefined ? rest : { ...rest, expiresAt };
   }
 }

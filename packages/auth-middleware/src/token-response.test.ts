@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidTokenResponseError } from './errors';
 import { processOAuth2TokenResponse, readJsonObject } from './token-response';
 
@@ -10,7 +10,7 @@ const respond = (body: unknown, init?: ResponseInit) =>
   });
 
 async function failure(body: unknown): Promise<InvalidTokenResponseError> {
-  const error = await processOAuth2TokenResponse(respond(body), NOW).catch((e: unknown) => e);
+  const error = await processOAuth2TokenResponse(respond(body), { now: NOW }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(InvalidTokenResponseError);
   return error as InvalidTokenResponseError;
 }
@@ -25,7 +25,7 @@ describe('processOAuth2TokenResponse', () => {
         refresh_token: 'rt',
         scope: 'read write',
       }),
-      NOW,
+      { now: NOW },
     );
     expect(tokens).toEqual({
       accessToken: 'at',
@@ -40,7 +40,7 @@ describe('processOAuth2TokenResponse', () => {
   it('leaves optional fields out when absent or null', async () => {
     const tokens = await processOAuth2TokenResponse(
       respond({ access_token: 'at', token_type: 'Bearer', refresh_token: null }),
-      NOW,
+      { now: NOW },
     );
     expect(tokens).toEqual({ accessToken: 'at', tokenType: 'Bearer', obtainedAt: NOW });
   });
@@ -60,21 +60,6 @@ describe('processOAuth2TokenResponse', () => {
     [{ access_token: 'at' }, 'token_type', /"token_type" is missing/],
     [{ access_token: 'at', token_type: ['Bearer'] }, 'token_type', /"token_type" is an array/],
     [
-      { access_token: 'at', token_type: 'Bearer', expires_in: '3600' },
-      'expires_in',
-      /"expires_in" is a string; expected a non-negative number/,
-    ],
-    [
-      { access_token: 'at', token_type: 'Bearer', expires_in: -5 },
-      'expires_in',
-      /"expires_in" is a number \(-5\)/,
-    ],
-    [
-      { access_token: 'at', token_type: 'Bearer', expires_in: null },
-      'expires_in',
-      /"expires_in" is null/,
-    ],
-    [
       { access_token: 'at', token_type: 'Bearer', refresh_token: 604800 },
       'refresh_token',
       /"refresh_token" is a number/,
@@ -85,6 +70,35 @@ describe('processOAuth2TokenResponse', () => {
     expect(error.field).toBe(field);
     expect(error.code).toBe('INVALID_TOKEN_RESPONSE');
     expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['a numeric string', '3600', NOW + 3_600_000],
+    ['a decimal string', ' 1.5 ', NOW + 1_500],
+    ['null', null, undefined],
+    ['absent', undefined, undefined],
+  ])('accepts expires_in as %s', async (_label, expiresIn, expiresAt) => {
+    const warn = vi.fn();
+    const tokens = await processOAuth2TokenResponse(
+      respond({ access_token: 'at', token_type: 'Bearer', expires_in: expiresIn }),
+      { now: NOW, warn },
+    );
+    expect(tokens.expiresAt).toBe(expiresAt);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['negative', -5, /"expires_in" is -5, not a non-negative number/],
+    ['a word', 'soon', /"expires_in" is a string, not a non-negative number/],
+    ['an object', {}, /"expires_in" is an object, not a non-negative number/],
+  ])('treats expires_in %s as an unknown lifetime, with a warning', async (_label, value, said) => {
+    const warn = vi.fn();
+    const tokens = await processOAuth2TokenResponse(
+      respond({ access_token: 'at', token_type: 'Bearer', expires_in: value }),
+      { now: NOW, warn },
+    );
+    expect(tokens.expiresAt).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(said));
   });
 
   it('fails clearly on a body that is not JSON, without quoting it', async () => {

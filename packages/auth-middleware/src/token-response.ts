@@ -1,6 +1,15 @@
 import { InvalidTokenResponseError, TokenEndpointError } from './errors';
 import { redact } from './redact';
+import { retryAfterMs } from './retry';
 import { expiresAtFromExpiresIn, type TokenSet } from './token-set';
+
+/** What the token-response helpers need from the grant context. */
+export interface TokenResponseContext {
+  /** The current time in epoch milliseconds. */
+  readonly now: number;
+  /** Reports a tolerated oddity (through the manager's logger). */
+  warn?(message: string): void;
+}
 
 const BODY_LIMIT = 2048;
 
@@ -64,15 +73,38 @@ export function requireNumber(body: Record<string, unknown>, field: string): num
 }
 
 /**
+ * A lifetime or expiry field read leniently, as servers send it in practice: a number, or a
+ * numeric string (`"3600"`). Absent or `null` is undefined (unknown). A negative or
+ * non-numeric value is undefined too, reported through `context.warn`: the token is then
+ * used until the API refuses it.
+ */
+export function optionalLifetime(
+  body: Record<string, unknown>,
+  field: string,
+  context?: Pick<TokenResponseContext, 'warn'>,
+): number | undefined {
+  const value = body[field];
+  if (value == null) return undefined;
+  const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof number === 'number' && Number.isFinite(number) && number >= 0) return number;
+  context?.warn?.(
+    `the token response field "${field}" is ${typeof value === 'number' ? value : `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`}, not a non-negative number; the token is used until the API refuses it.`,
+  );
+  return undefined;
+}
+
+/**
  * Validates a standard OAuth2 token response (RFC 6749 §5.1: `access_token`, `token_type`,
- * optional `expires_in`, `refresh_token`, `scope`) and returns a TokenSet.
+ * optional `expires_in`, `refresh_token`, `scope`) and returns a TokenSet. `expires_in` is
+ * read with {@link optionalLifetime}: a numeric string counts, absent means unknown.
  */
 export async function processOAuth2TokenResponse(
   response: Response,
-  now: number,
+  context: TokenResponseContext,
 ): Promise<TokenSet> {
+  const { now } = context;
   const body = await readJsonObject(response);
-  const expiresIn = body.expires_in === undefined ? undefined : requireNumber(body, 'expires_in');
+  const expiresIn = optionalLifetime(body, 'expires_in', context);
   const refreshToken = optionalString(body, 'refresh_token');
   const scope = optionalString(body, 'scope');
   return defined({
@@ -116,13 +148,9 @@ export async function tokenEndpointError(
   const error = text(record.error);
   const errorDescription = text(record.error_description ?? record.message ?? record.Message);
   if (json.length > BODY_LIMIT) body = `${json.slice(0, BODY_LIMIT)}…`;
-  // Retry-After: seconds or an HTTP date.
-  const retryAfter = headers.get('retry-after') ?? '';
-  let retryAfterSeconds: number | undefined = Math.max(
-    0,
-    Math.ceil(/^\d/.test(retryAfter) ? +retryAfter : (Date.parse(retryAfter) - now) / 1000),
-  );
-  if (!(retryAfterSeconds >= 0)) retryAfterSeconds = undefined;
+  // Retry-After (seconds or an HTTP date) or retry-after-ms, in whole seconds.
+  const wait = retryAfterMs(headers, now);
+  const retryAfterSeconds = wait === undefined ? undefined : Math.ceil(wait / 1000);
   const said =
     error || errorDescription
       ? [error, errorDescription].filter(Boolean).join(': ').slice(0, 300)
@@ -130,7 +158,16 @@ export async function tokenEndpointError(
         ? body.trim().slice(0, 200)
         : `${contentType(response)} body`;
   return new TokenEndpointError(
-    `${what} was refused with HTTP ${status} (${said}).${status < 500 ? '' : ` The server failed; try again later${retryAfterSeconds === undefined ? '' : ` (it asked to wait ${retryAfterSeconds} s)`}.`}`,
+    `${what} was refused with HTTP ${status} (${said}).${status < 500 ? '' : ` The server failed; try again later${retryAfterSeconds === undefined ? '' : ` (it asked to wait ${retryAfterSeconds} s)`}.`}${status === 404 ? notFoundHint(response) : ''}`,
     { status, body, response, error, errorDescription, retryAfterSeconds } as never,
   );
+}
+
+/**
+ * A token endpoint that is not found most often means the base URL carries a path the
+ * client adds itself (`https://host/api` + `/api/oauth2/access-token`).
+ */
+function notFoundHint(response: Response): string {
+  const url = response.url.replace(/[?#].*/, '');
+  return ` No token endpoint at ${url || 'that URL'}: the base URL should be the API's origin (and any prefix the vendor documents), without the path the client adds itself; check it does not repeat a segment such as /api.`;
 }

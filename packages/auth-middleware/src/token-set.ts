@@ -28,8 +28,17 @@ export function expiresAtFromExpiresIn(expiresIn: number, now: number): number {
 }
 
 /**
- * Turns an absolute expiry in epoch seconds (Sensu's `expires_at`) into epoch milliseconds.
+ * Turns an absolute expiry in epoch seconds (Sensu's `expires_at`, a JWT's `exp`) into epoch
+ * milliseconds on the local clock. The expiry was set by the server's clock, which may be
+ * minutes off ours: given the token `response` and `now` (the local time), the lifetime is
+ * measured against the response's `Date` header (`expires_at - serverNow`) and applied to
+ * `now`. Without a usable `Date` header, the local clock is trusted.
  */
-export function expiresAtFromEpochSeconds(epochSeconds: number): number {
-  return toMs(epochSeconds, 'expires_at');
+export function expiresAtFromEpochSeconds(
+  epochSeconds: number,
+  server?: { response: Response; now: number },
+): number {
+  const expiresAt = toMs(epochSeconds, 'expires_at');
+  const serverNow = Date.parse(server?.response.headers.get('date') ?? '');
+  return server && !Number.isNaN(serverNow) ? server.now + (expiresAt - serverNow) : expiresAt;
 }

@@ -13,6 +13,8 @@ export {
   formBody,
   rawResponse,
   splitClientOptions,
+  staticAuthOptions,
   stringOption,
   tokenControls,
 } from './client-options';
+export { withTypedErrors } from './typed-client';
