@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from './create-sandbox';
 import { type RunningSandbox, startSandbox } from './start-sandbox';
+import { rawExchange } from './test-support/raw-http';
 import {
   basic,
   cloudcxGrant,
@@ -416,29 +417,6 @@ describe('bad input, in-process', () => {
     ).resolves.toBeDefined();
   });
 });
-
-/** Sends raw bytes and collects whatever comes back until the server closes (or 5 s pass). */
-function rawExchange(
-  port: number,
-  request: string | Buffer,
-  options: { end?: boolean } = {},
-): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    const timer = setTimeout(() => socket.destroy(), 5000);
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(received);
-    });
-    socket.on('error', () => undefined);
-    socket.write(request);
-    if (options.end ?? true) socket.end();
-  });
-}
 
 describe('bad input over real HTTP', () => {
   let cloudlx: RunningSandbox<'cloudlx'>;

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { checkClockOffset } from './clock';
+import { durationSyntax, formatDuration, parseDuration } from './duration';
 import {
   type CloudcxCredentials,
   type CloudlxCredentials,
@@ -63,6 +65,8 @@ Options:
   --vendor <name>            start only this vendor (repeatable): ${vendorNames.join(', ')}
   --access-ttl <seconds>     access-token lifetime for every vendor (default: each vendor's own)
   --refresh-ttl <seconds>    refresh-token lifetime (Sensu: the session's idle lifetime)
+  --clock-offset <duration>  run the servers' clocks ahead (+) or behind (-) real time, Date
+                             header included: ${durationSyntax}
   --cloudlx-port <port>      default 4020 (0 picks a free port); likewise --cloudcx-port, --sensu-port
 ${Object.values(credentialFlags)
   .flat()
@@ -88,6 +92,30 @@ function number(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/**
+ * `--clock-offset -5m` as two arguments: parseArgs (strict) refuses a value that starts with
+ * a dash, so join it into `--clock-offset=-5m` first.
+ */
+function joinSignedValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if (arg === '--clock-offset' && next !== undefined && /^[+-]\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+function clockOffsetOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return checkClockOffset('--clock-offset', parseDuration('--clock-offset', value));
+}
+
 function portOf(vendor: Vendor, value: string | undefined): number {
   const port = number(`${vendor}-port`, value) ?? defaultPorts[vendor];
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -105,6 +133,7 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
     vendor: { type: 'string', multiple: true },
     'access-ttl': { type: 'string' },
     'refresh-ttl': { type: 'string' },
+    'clock-offset': { type: 'string' },
     'cloudcx-no-refresh-tokens': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   };
@@ -112,7 +141,7 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
   for (const flag of Object.values(credentialFlags).flat()) options[flag.flag] = { type: 'string' };
 
   // `pnpm sandbox -- --access-ttl 2` passes the `--` through: ignore a leading one.
-  const rest = args[0] === '--' ? args.slice(1) : [...args];
+  const rest = joinSignedValues(args[0] === '--' ? args.slice(1) : args);
   const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
   if (values.help === true) return 'help';
 
@@ -136,9 +165,11 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
   const refreshTtl = number('refresh-ttl', str('refresh-ttl'));
   if (accessTtl !== undefined) checkLifetime('--access-ttl', accessTtl);
   if (refreshTtl !== undefined) checkLifetime('--refresh-ttl', refreshTtl);
-  const lifetimes = {
+  const clockOffsetMs = clockOffsetOf(str('clock-offset'));
+  const settings = {
     ...(accessTtl === undefined ? {} : { accessTokenTtlSeconds: accessTtl }),
     ...(refreshTtl === undefined ? {} : { refreshTokenTtlSeconds: refreshTtl }),
+    ...(clockOffsetMs === undefined ? {} : { clockOffsetMs }),
   };
 
   const overridden = new Set<string>();
@@ -157,7 +188,7 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
   const common = (vendor: Vendor) => ({
     port: portOf(vendor, str(`${vendor}-port`)),
     host: '127.0.0.1',
-    ...lifetimes,
+    ...settings,
   });
   const build: { [V in Vendor]: () => StartSandboxOptions } = {
     cloudlx: () => ({
@@ -182,6 +213,8 @@ export interface BannerEntry {
   url: string;
   credentials: Readonly<Record<string, string>>;
   lifetimes: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  /** The server clock's offset (ms); shown when not 0. */
+  clockOffsetMs?: number;
 }
 
 /**
@@ -197,8 +230,10 @@ export function banner(entries: readonly BannerEntry[], overridden: ReadonlySet<
   for (const entry of entries) {
     const { accessTokenTtlSeconds: access, refreshTokenTtlSeconds: refresh } = entry.lifetimes;
     const refreshLabel = entry.vendor === 'sensu' ? 'session idle' : 'refresh';
+    const offset = entry.clockOffsetMs ?? 0;
+    const clock = offset === 0 ? '' : `, clock ${formatDuration(offset)}`;
     lines.push(
-      `  ${vendorTitles[entry.vendor].padEnd(9)} ${entry.url}   (access ${access} s, ${refreshLabel} ${refresh} s)`,
+      `  ${vendorTitles[entry.vendor].padEnd(9)} ${entry.url}   (access ${access} s, ${refreshLabel} ${refresh} s${clock})`,
     );
     for (const flag of credentialFlags[entry.vendor]) {
       const value = entry.credentials[flag.key] ?? '';
@@ -224,7 +259,8 @@ export function banner(entries: readonly BannerEntry[], overridden: ReadonlySet<
   }
   lines.push(
     'Inspect and control each one under <url>/__sandbox (GET for state; POST .../faults,',
-    '.../revoke-access-tokens, .../revoke-refresh-tokens, .../reset; PUT .../resources-unauthorized).',
+    '.../revoke-access-tokens, .../revoke-refresh-tokens, .../reset; PUT .../resources-unauthorized,',
+    '.../lifetimes, .../advertised-lifetime, .../clock).',
     'Press Ctrl-C to stop.',
   );
   return lines.join('\n');

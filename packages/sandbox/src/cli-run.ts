@@ -59,6 +59,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<CliRun
         url: sandbox.url,
         credentials: { ...sandbox.credentials },
         lifetimes: sandbox.control.state().lifetimes,
+        clockOffsetMs: sandbox.control.clock().offsetMs,
       })),
       plan.overridden,
     ),

@@ -61,6 +61,26 @@ describe('command line', () => {
   });
 
   it.each([
+    [['--clock-offset', '-5m'], -300_000],
+    [['--clock-offset=-5m'], -300_000],
+    [['--clock-offset', '+300s'], 300_000],
+    [['--clock-offset', '90000'], 90_000],
+    [['--clock-offset', '-1500ms'], -1500],
+    [['--clock-offset', '2h'], 7_200_000],
+  ])('takes a server clock offset for every vendor: %j', (args, offsetMs) => {
+    const plan = parseCli(args);
+    if (plan === 'help') throw new Error('unexpected help');
+    expect(plan.sandboxes.map((s) => s.clockOffsetMs)).toEqual([offsetMs, offsetMs, offsetMs]);
+  });
+
+  it.each([
+    [['--clock-offset', 'soon'], '--clock-offset takes milliseconds or a whole number with a unit'],
+    [
+      ['--clock-offset', '-5 min'],
+      '--clock-offset takes milliseconds or a whole number with a unit',
+    ],
+    [['--clock-offset', '1.5h'], '--clock-offset takes milliseconds or a whole number with a unit'],
+    [['--clock-offset', '-400d'], '--clock-offset must be an integer number of milliseconds from'],
     [['--access-ttl', 'soon'], '--access-ttl takes a number'],
     [['--access-ttl', '0'], 'must be a positive number'],
     [['--vendor', 'aws'], '--vendor takes one of cloudlx, cloudcx, sensu'],
@@ -119,6 +139,24 @@ describe('command line', () => {
     stop.emit('stop', 'SIGINT');
     expect(await run.exitCode).toBe(0);
     await expect(fetch(`${sensu.url}/version`)).rejects.toThrow();
+  });
+
+  it('runs with a slow clock: the banner says so and the Date header shows it', async () => {
+    const out: string[] = [];
+    const stop = new EventEmitter();
+    const run = await runCli(['--vendor', 'sensu', '--sensu-port', '0', '--clock-offset', '-5m'], {
+      out: (text) => out.push(text),
+      err: (text) => out.push(text),
+      onStop: (handler) => stop.on('stop', handler),
+    });
+    const [sensu] = run.sandboxes;
+    if (!sensu) throw new Error('sandbox missing');
+    expect(out.join('\n')).toContain('(access 300 s, session idle 360 s, clock -5m)');
+    expect(sensu.control.clock().offsetMs).toBe(-300_000);
+    const date = (await fetch(`${sensu.url}/version`)).headers.get('date') ?? '';
+    expect(Math.abs(Date.parse(date) - (Date.now() - 300_000))).toBeLessThan(2000);
+    stop.emit('stop', 'SIGTERM');
+    expect(await run.exitCode).toBe(0);
   });
 
   it('says which port is taken and exits 1', async () => {

@@ -35,3 +35,24 @@ export function createManualClock(startMs: number = Date.UTC(2026, 0, 1)): Manua
     },
   };
 }
+
+/** The largest server clock offset, either way: 366 days. */
+export const maxClockOffsetMs = 366 * 24 * 60 * 60 * 1000;
+
+/**
+ * Checks a server clock offset (milliseconds added to the clock, negative for a server
+ * that runs behind). `name` is the field or flag the value came from, for the message.
+ */
+export function checkClockOffset(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > maxClockOffsetMs) {
+    throw new RangeError(
+      `${name} must be an integer number of milliseconds from -${maxClockOffsetMs} to ${maxClockOffsetMs} (366 days either way), e.g. -300000 for 5 minutes behind; got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** An instant as an HTTP `Date` / `Retry-After` value (IMF-fixdate, RFC 9110 §5.6.7). */
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString();
+}

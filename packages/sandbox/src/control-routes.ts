@@ -1,6 +1,9 @@
 import type { Hono } from 'hono';
+import { advertisedLifetimes, checkAdvertisedLifetime } from './advertised-lifetime';
 import { readBody } from './body';
+import { checkClockOffset } from './clock';
 import type { SandboxContext, SandboxControl, SandboxEnv } from './core';
+import { parseDuration } from './duration';
 import { FaultInputError } from './faults';
 
 /** The prefix of the inspection and control routes; no vendor spec has such a path. */
@@ -29,6 +32,34 @@ function field(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null && name in value
     ? (value as Record<string, unknown>)[name]
     : undefined;
+}
+
+/** A clock offset from `{"offsetMs": -300000}` or `{"offset": "-5m"}`; throws with the reason. */
+function clockOffsetOf(body: unknown): number {
+  const offsetMs = field(body, 'offsetMs');
+  const offset = field(body, 'offset');
+  if ((offsetMs === undefined) === (offset === undefined)) {
+    throw new RangeError(
+      'Send {"offsetMs": -300000} (an integer number of ms) or {"offset": "-5m"} (a duration), not both.',
+    );
+  }
+  if (offsetMs !== undefined) return checkClockOffset('"offsetMs"', offsetMs);
+  if (typeof offset !== 'string') {
+    throw new RangeError(`"offset" must be a string such as "-5m"; got ${JSON.stringify(offset)}.`);
+  }
+  return checkClockOffset('"offset"', parseDuration('"offset"', offset));
+}
+
+/** Runs a setting change, turning a validation error into a 400 that says what was wrong. */
+function validated(c: SandboxContext, change: () => Response): Response {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) {
+      return problem(c, 400, error.message);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -93,6 +124,29 @@ export function mountControlRoutes(app: Hono<SandboxEnv>, control: SandboxContro
       if (error instanceof RangeError) return problem(c, 400, error.message);
       throw error;
     }
+  });
+  app.put(at('/advertised-lifetime'), async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    const mode = field(body.value, 'mode');
+    if (mode === undefined) {
+      return problem(
+        c,
+        400,
+        `Send {"mode": "..."} with one of: ${advertisedLifetimes.join(', ')}.`,
+      );
+    }
+    return validated(c, () =>
+      c.json({
+        advertisedLifetime: control.setAdvertisedLifetime(checkAdvertisedLifetime('"mode"', mode)),
+      }),
+    );
+  });
+  app.get(at('/clock'), (c) => c.json(control.clock()));
+  app.put(at('/clock'), async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    return validated(c, () => c.json(control.setClockOffset(clockOffsetOf(body.value))));
   });
   app.post(at('/reset'), (c) => {
     control.reset();

@@ -1,3 +1,4 @@
+import type { AdvertisedLifetime } from './advertised-lifetime';
 import type { ActiveFault, FaultInput } from './faults';
 import type { TokenLifetimes, Vendor } from './options';
 
@@ -18,7 +19,7 @@ export interface SandboxCounters {
   missingVendorAccept: number;
   /** Every request to a token endpoint, whatever the outcome. */
   tokenRequests: number;
-  /** Requests answered (or delayed) by an injected fault. */
+  /** Requests answered (or delayed, or left hanging) by an injected fault. */
   faultsServed: number;
 }
 
@@ -39,6 +40,16 @@ export interface TokenLedger {
   clear(): void;
 }
 
+/** The server's clock: the injected (or system) clock plus an offset. */
+export interface SandboxClockState {
+  /** Milliseconds added to the clock; negative for a server running behind. */
+  offsetMs: number;
+  /** The server's "now", ms since the epoch (what the `Date` header shows). */
+  nowMs: number;
+  /** The same instant as an ISO 8601 string. */
+  now: string;
+}
+
 export interface SandboxState {
   vendor: Vendor;
   counters: SandboxCounters;
@@ -46,6 +57,8 @@ export interface SandboxState {
   faults: ActiveFault[];
   tokens: LiveTokenCounts;
   lifetimes: TokenLifetimes;
+  advertisedLifetime: AdvertisedLifetime;
+  clock: SandboxClockState;
 }
 
 /**
@@ -68,7 +81,24 @@ export interface SandboxControl {
   clearFaults(): number;
   /** Changes the lifetimes of tokens issued from now on. */
   setLifetimes(lifetimes: Partial<TokenLifetimes>): TokenLifetimes;
+  /**
+   * Changes how token responses advertise the access token's lifetime (`expires_in`, Sensu
+   * `expires_at`) from now on; tokens still live `accessTokenTtlSeconds`. Throws a
+   * RangeError for an unknown mode.
+   */
+  setAdvertisedLifetime(mode: AdvertisedLifetime): AdvertisedLifetime;
+  /**
+   * Sets the server clock's offset in ms (negative: behind), for everything from now on:
+   * issuing, expiry checks, JWT claims and the `Date` header. Tokens already issued keep
+   * their absolute expiry. Throws a RangeError unless an integer within 366 days.
+   */
+  setClockOffset(offsetMs: number): SandboxClockState;
+  /** The server's clock and its offset. */
+  clock(): SandboxClockState;
   state(): SandboxState;
-  /** Forgets every token and session, zeroes the counters, clears faults and flags. */
+  /**
+   * Forgets every token and session, zeroes the counters, clears faults and flags. The
+   * settings (lifetimes, advertised lifetime, clock offset) stay.
+   */
   reset(): void;
 }

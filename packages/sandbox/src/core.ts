@@ -1,12 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import type { SandboxControl, SandboxCounters, TokenLedger } from './control-types';
-import { type ActiveFault, FaultQueue, type RouteClass } from './faults';
+import { type AdvertisedLifetime, checkAdvertisedLifetime } from './advertised-lifetime';
+import { readBody } from './body';
+import { checkClockOffset, httpDate } from './clock';
+import type {
+  SandboxClockState,
+  SandboxControl,
+  SandboxCounters,
+  TokenLedger,
+} from './control-types';
+import { type ActiveFault, FaultQueue, type RetryAfter, type RouteClass } from './faults';
 import type { ResolvedCommon, TokenLifetimes, Vendor } from './options';
 import { checkLifetime } from './options';
 
 export type {
   LiveTokenCounts,
+  SandboxClockState,
   SandboxControl,
   SandboxCounters,
   SandboxState,
@@ -34,10 +43,21 @@ export function requestHeader(c: SandboxContext, name: string): string | undefin
   return c.req.raw.headers.get(name) ?? undefined;
 }
 
+/** The wait a 503 or 429 asks for, and the headers that say so (`Retry-After`, ...). */
+export interface RetryHint {
+  /** Seconds to wait, as in `Retry-After`. */
+  seconds: number;
+  /** The server's clock (ms since the epoch) when the answer is written. */
+  nowMs: number;
+  headers: Readonly<Record<string, string>>;
+}
+
 /** How a vendor renders the faults whose body is vendor-specific. */
 export interface FaultRenderer {
   serverError(c: SandboxContext, route: RouteClass): Response;
-  unavailable(c: SandboxContext, route: RouteClass, retryAfterSeconds: number): Response;
+  unavailable(c: SandboxContext, route: RouteClass, retry: RetryHint): Response;
+  /** HTTP 429 in the error format of the route (token endpoint or resource API). */
+  rateLimited(c: SandboxContext, route: RouteClass, retry: RetryHint): Response;
   /** CloudCX only (other vendors refuse to queue it): authenticates, then answers the error. */
   businessError?(c: SandboxContext, code: string, message: string): Response | Promise<Response>;
 }
@@ -64,18 +84,41 @@ const emptyLedger: TokenLedger = {
 /** node-server writes nothing for a response carrying this header (see its utils/response). */
 const alreadySentHeader = 'x-hono-already-sent';
 
+function alreadySent(): Response {
+  return new Response(null, { headers: { [alreadySentHeader]: 'true' } });
+}
+
+/** `Retry-After` (seconds or an HTTP date on the server's clock), plus `retry-after-ms`. */
+function retryHint(advice: RetryAfter, nowMs: number): RetryHint {
+  const seconds = advice.retryAfterSeconds;
+  const headers: Record<string, string> = {
+    'retry-after':
+      advice.retryAfterFormat === 'http-date'
+        ? httpDate(Math.ceil((nowMs + seconds * 1000) / 1000) * 1000)
+        : String(seconds),
+  };
+  if (advice.retryAfterMs !== undefined) headers['retry-after-ms'] = String(advice.retryAfterMs);
+  return { seconds, nowMs, headers };
+}
+
 /** The state and machinery shared by every vendor app of one sandbox. */
 export class SandboxCore {
   readonly counters: SandboxCounters = zeroCounters();
   readonly faultQueue: FaultQueue;
   resourcesUnauthorized = false;
   lifetimes: TokenLifetimes;
+  /** How token responses advertise the access token's lifetime (see advertised-lifetime.ts). */
+  advertisedLifetime: AdvertisedLifetime;
+  /** Added to the clock: the server's "now" runs this far ahead (negative: behind). */
+  clockOffsetMs: number;
   ledger: TokenLedger = emptyLedger;
   readonly clock: ResolvedCommon['clock'];
   readonly log: ResolvedCommon['log'];
   /** In-process responses standing for a dropped connection (see createSandbox's fetch). */
   readonly dropped = new WeakSet<Response>();
   readonly #closing = new AbortController();
+  #dateSecond = Number.NaN;
+  #dateText = '';
 
   constructor(
     readonly vendor: Vendor,
@@ -84,13 +127,36 @@ export class SandboxCore {
   ) {
     this.faultQueue = new FaultQueue(vendor);
     this.lifetimes = { ...common.lifetimes };
+    this.advertisedLifetime = common.advertisedLifetime;
+    this.clockOffsetMs = common.clockOffsetMs;
     this.clock = common.clock;
     this.log = common.log;
   }
 
-  /** Milliseconds since the epoch, from the injected clock. */
+  /**
+   * The server's "now" in milliseconds since the epoch: the injected clock plus the clock
+   * offset. Issuing, expiry checks, JWT claims and the `Date` header all read it.
+   */
   now(): number {
-    return this.clock.now();
+    return this.clock.now() + this.clockOffsetMs;
+  }
+
+  /** The `Date` header for a response written now, on the server's clock (cached per second). */
+  httpDate(): string {
+    let nowMs: number;
+    try {
+      nowMs = this.now();
+    } catch {
+      // A broken injected clock is reported by the route that read it (a vendor 500); the
+      // Date header must not turn that answer into a crash.
+      nowMs = Date.now() + this.clockOffsetMs;
+    }
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.#dateSecond) {
+      this.#dateSecond = second;
+      this.#dateText = httpDate(second * 1000);
+    }
+    return this.#dateText;
   }
 
   /**
@@ -129,7 +195,11 @@ export class SandboxCore {
       case 'server-error':
         return renderer.serverError(c, route);
       case 'unavailable':
-        return renderer.unavailable(c, route, fault.retryAfterSeconds);
+        return renderer.unavailable(c, route, retryHint(fault, this.now()));
+      case 'rate-limited':
+        return renderer.rateLimited(c, route, retryHint(fault, this.now()));
+      case 'hang':
+        return this.hang(c);
       case 'malformed-json':
         // A body cut off mid-way, as from a proxy that dropped the rest.
         return new Response('{"access_token":"', {
@@ -151,11 +221,56 @@ export class SandboxCore {
     const socket = c.env.incoming?.socket;
     if (socket) {
       socket.destroy();
-      return new Response(null, { headers: { [alreadySentHeader]: 'true' } });
+      return alreadySent();
     }
+    return this.#droppedMarker();
+  }
+
+  #droppedMarker(): Response {
     const marker = new Response(null, { status: 204 });
     this.dropped.add(marker);
     return marker;
+  }
+
+  /**
+   * Reads the request, then never answers: the promise settles only when the client closes
+   * the connection (or, in-process, aborts its fetch) or when the sandbox closes, which
+   * destroys the socket rather than waiting for it.
+   */
+  async hang(c: SandboxContext): Promise<Response> {
+    await readBody(c.req.raw);
+    const closing = this.#closing.signal;
+    const outgoing = c.env.outgoing;
+    const socket = c.env.incoming?.socket;
+    if (outgoing && socket) {
+      return new Promise((resolve) => {
+        const end = () => {
+          closing.removeEventListener('abort', stop);
+          outgoing.off('close', end);
+          resolve(alreadySent());
+        };
+        const stop = () => {
+          socket.destroy();
+          end();
+        };
+        if (closing.aborted || socket.destroyed) return stop();
+        outgoing.once('close', end);
+        closing.addEventListener('abort', stop, { once: true });
+      });
+    }
+    // In-process: createSandbox's fetch rejects on its own when the caller aborts; this
+    // only has to let go (and stand for a dropped connection if the sandbox closes first).
+    const aborted = c.req.raw.signal;
+    return new Promise((resolve) => {
+      const end = () => {
+        closing.removeEventListener('abort', end);
+        aborted.removeEventListener('abort', end);
+        resolve(this.#droppedMarker());
+      };
+      if (closing.aborted || aborted.aborted) return end();
+      closing.addEventListener('abort', end, { once: true });
+      aborted.addEventListener('abort', end, { once: true });
+    });
   }
 
   /** Waits in real time (a delay fault is about wall-clock latency), cut short by close(). */
@@ -173,7 +288,7 @@ export class SandboxCore {
     });
   }
 
-  /** Ends pending delays so that a server can close promptly. */
+  /** Ends pending delays and hung requests so that a server can close promptly. */
   close(): void {
     this.#closing.abort();
   }
@@ -210,6 +325,15 @@ export class SandboxCore {
         this.lifetimes = next;
         return { ...next };
       },
+      setAdvertisedLifetime: (mode) => {
+        this.advertisedLifetime = checkAdvertisedLifetime('advertisedLifetime', mode);
+        return this.advertisedLifetime;
+      },
+      setClockOffset: (offsetMs) => {
+        this.clockOffsetMs = checkClockOffset('clockOffsetMs', offsetMs);
+        return this.#clockState();
+      },
+      clock: () => this.#clockState(),
       state: () => ({
         vendor: this.vendor,
         counters: { ...this.counters },
@@ -217,6 +341,8 @@ export class SandboxCore {
         faults: this.faultQueue.list(),
         tokens: this.ledger.counts(),
         lifetimes: { ...this.lifetimes },
+        advertisedLifetime: this.advertisedLifetime,
+        clock: this.#clockState(),
       }),
       reset: () => {
         this.ledger.clear();
@@ -225,6 +351,11 @@ export class SandboxCore {
         this.resourcesUnauthorized = false;
       },
     };
+  }
+
+  #clockState(): SandboxClockState {
+    const nowMs = this.now();
+    return { offsetMs: this.clockOffsetMs, nowMs, now: new Date(nowMs).toISOString() };
   }
 }
 

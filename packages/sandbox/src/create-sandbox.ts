@@ -34,7 +34,7 @@ export interface InProcessSandbox<V extends Vendor = Vendor> {
   readonly control: SandboxControl;
   /** The credentials this sandbox accepts (defaults merged with `options.credentials`). */
   readonly credentials: Readonly<CredentialsByVendor[V]>;
-  /** Ends pending delay faults. Nothing else needs cleaning up. */
+  /** Ends pending delay and hang faults. Nothing else needs cleaning up. */
   close(): void;
 }
 
@@ -146,6 +146,28 @@ export function buildSandbox<O extends SandboxOptions>(options: O): BuiltSandbox
 }
 
 /**
+ * Settles like `pending`, unless `signal` aborts first: then rejects with its reason, as the
+ * global fetch does (an `AbortSignal.timeout` gives a `TimeoutError`).
+ */
+function abortable<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * A sandbox inside this process, for fast tests: no port, no server, the same behaviour
  * as {@link startSandbox}. A dropped-connection fault makes `fetch` reject like a real one.
  */
@@ -163,12 +185,13 @@ export function createSandbox<O extends SandboxOptions>(options: O): InProcessSa
         typeof input === 'string' && input.startsWith('/') ? new URL(input, url) : input;
       const request =
         target instanceof Request && init === undefined ? target : new Request(target, init);
-      const response = await built.handle(request, {});
+      const response = await abortable(Promise.resolve(built.handle(request, {})), request.signal);
       if (built.core.dropped.has(response)) {
         throw new TypeError('fetch failed', {
           cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
         });
       }
+      response.headers.set('date', built.core.httpDate());
       return response;
     },
   };

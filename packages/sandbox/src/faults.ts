@@ -16,11 +16,32 @@ interface FaultScope {
   routes?: FaultRoutes;
 }
 
+/**
+ * How a 503 or 429 asks the client to wait. `Retry-After` always goes out; `retry-after-ms`
+ * (a header some SDKs prefer, e.g. OpenAI's) only when `retryAfterMs` is given.
+ */
+export interface RetryAfterInput {
+  /** Seconds in `Retry-After` (0 to 86400; default 1, or `retryAfterMs` rounded up). */
+  retryAfterSeconds?: number;
+  /** Also send `retry-after-ms: <this>` (0 to 86400000). */
+  retryAfterMs?: number;
+  /**
+   * `seconds` (default): `Retry-After: 7`. `http-date`: the instant on the SERVER's clock,
+   * `Retry-After: Thu, 01 Jan 2026 00:00:07 GMT`, which a client must read against the
+   * `Date` header rather than its own clock when the clocks disagree.
+   */
+  retryAfterFormat?: RetryAfterFormat;
+}
+
+export type RetryAfterFormat = 'seconds' | 'http-date';
+
 export type FaultInput = FaultScope &
   (
     | { kind: 'server-error' }
-    | { kind: 'unavailable'; retryAfterSeconds?: number }
+    | ({ kind: 'unavailable' } & RetryAfterInput)
+    | ({ kind: 'rate-limited' } & RetryAfterInput)
     | { kind: 'delay'; delayMs: number }
+    | { kind: 'hang' }
     | { kind: 'malformed-json' }
     | { kind: 'html-error'; status?: number }
     | { kind: 'drop-connection' }
@@ -32,17 +53,28 @@ export type FaultKind = FaultInput['kind'];
 export const faultKinds: readonly FaultKind[] = [
   'server-error',
   'unavailable',
+  'rate-limited',
   'delay',
+  'hang',
   'malformed-json',
   'html-error',
   'drop-connection',
   'business-error',
 ];
 
+/** The retry advice of a queued 503 or 429, defaults filled in. */
+export interface RetryAfter {
+  retryAfterSeconds: number;
+  retryAfterMs?: number;
+  retryAfterFormat: RetryAfterFormat;
+}
+
 type FaultDetails =
   | { kind: 'server-error' }
-  | { kind: 'unavailable'; retryAfterSeconds: number }
+  | ({ kind: 'unavailable' } & RetryAfter)
+  | ({ kind: 'rate-limited' } & RetryAfter)
   | { kind: 'delay'; delayMs: number }
+  | { kind: 'hang' }
   | { kind: 'malformed-json' }
   | { kind: 'html-error'; status: number }
   | { kind: 'drop-connection' }
@@ -88,17 +120,39 @@ function shortText(value: unknown, name: string, fallback: string): string {
   return value;
 }
 
+function retryAfter(input: Record<string, unknown>): RetryAfter {
+  const ms =
+    input.retryAfterMs === undefined
+      ? undefined
+      : integerIn(input.retryAfterMs, 'retryAfterMs', 0, 86_400_000);
+  const fallbackSeconds = ms === undefined ? 1 : Math.ceil(ms / 1000);
+  const format = input.retryAfterFormat ?? 'seconds';
+  if (format !== 'seconds' && format !== 'http-date') {
+    throw new FaultInputError('"retryAfterFormat" must be "seconds" or "http-date".');
+  }
+  return {
+    retryAfterSeconds: integerIn(
+      input.retryAfterSeconds,
+      'retryAfterSeconds',
+      0,
+      86_400,
+      fallbackSeconds,
+    ),
+    ...(ms === undefined ? {} : { retryAfterMs: ms }),
+    retryAfterFormat: format,
+  };
+}
+
 function details(input: Record<string, unknown>, vendor: Vendor): FaultDetails {
   switch (input.kind) {
     case 'server-error':
     case 'malformed-json':
     case 'drop-connection':
+    case 'hang':
       return { kind: input.kind };
     case 'unavailable':
-      return {
-        kind: 'unavailable',
-        retryAfterSeconds: integerIn(input.retryAfterSeconds, 'retryAfterSeconds', 1, 86_400, 1),
-      };
+    case 'rate-limited':
+      return { kind: input.kind, ...retryAfter(input) };
     case 'delay':
       return { kind: 'delay', delayMs: integerIn(input.delayMs, 'delayMs', 0, maxDelayMs) };
     case 'html-error':

@@ -1,8 +1,20 @@
+export {
+  type AdvertisedLifetime,
+  advertisedLifetimes,
+  negativeLifetimeSeconds,
+} from './advertised-lifetime';
 export { defaultPorts } from './cli-options';
-export { type Clock, createManualClock, type ManualClock, systemClock } from './clock';
+export {
+  type Clock,
+  createManualClock,
+  type ManualClock,
+  maxClockOffsetMs,
+  systemClock,
+} from './clock';
 export { controlPrefix } from './control-routes';
 export type {
   LiveTokenCounts,
+  SandboxClockState,
   SandboxControl,
   SandboxCounters,
   SandboxState,
@@ -15,6 +27,8 @@ export {
   type FaultKind,
   type FaultRoutes,
   faultKinds,
+  type RetryAfterFormat,
+  type RetryAfterInput,
 } from './faults';
 export {
   type CloudcxCredentials,

@@ -1,4 +1,5 @@
-import { type Clock, systemClock } from './clock';
+import { type AdvertisedLifetime, checkAdvertisedLifetime } from './advertised-lifetime';
+import { type Clock, checkClockOffset, systemClock } from './clock';
 
 export type Vendor = 'cloudlx' | 'cloudcx' | 'sensu';
 
@@ -95,6 +96,16 @@ interface CommonSandboxOptions {
   /** The time source for every expiry decision (default: the system clock). */
   clock?: Clock;
   /**
+   * Milliseconds the server's clock runs ahead of `clock` (negative: behind), e.g. -300000
+   * for a server 5 minutes slow. Applies to everything, the `Date` header included. Default 0.
+   */
+  clockOffsetMs?: number;
+  /**
+   * How token responses advertise the access token's lifetime, whatever its real one
+   * (`number`, the default, tells the truth). See {@link AdvertisedLifetime}.
+   */
+  advertisedLifetime?: AdvertisedLifetime;
+  /**
    * Receives the sandbox's rare diagnostic lines (an internal error, never a secret).
    * Default: `console.error`.
    */
@@ -125,6 +136,8 @@ export type SandboxOptions = CloudlxSandboxOptions | CloudcxSandboxOptions | Sen
 
 export interface ResolvedCommon {
   lifetimes: TokenLifetimes;
+  advertisedLifetime: AdvertisedLifetime;
+  clockOffsetMs: number;
   clock: Clock;
   log: (line: string) => void;
 }
@@ -185,6 +198,11 @@ export function resolveCommon(vendor: Vendor, options: CommonSandboxOptions): Re
         options.refreshTokenTtlSeconds ?? defaults.refreshTokenTtlSeconds,
       ),
     },
+    advertisedLifetime: checkAdvertisedLifetime(
+      'advertisedLifetime',
+      options.advertisedLifetime ?? 'number',
+    ),
+    clockOffsetMs: checkClockOffset('clockOffsetMs', options.clockOffsetMs ?? 0),
     clock: options.clock ?? systemClock,
     log: options.log ?? ((line) => console.error(line)),
   };

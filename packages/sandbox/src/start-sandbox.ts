@@ -22,7 +22,10 @@ export interface RunningSandbox<V extends Vendor = Vendor> {
   readonly port: number;
   readonly control: SandboxControl;
   readonly credentials: Readonly<CredentialsByVendor[V]>;
-  /** Stops listening, closes every connection and ends pending delays. */
+  /**
+   * Stops listening, closes every connection and ends pending delays; hung requests (the
+   * `hang` fault) have their sockets destroyed rather than waited for.
+   */
   close(): Promise<void>;
 }
 
@@ -39,17 +42,21 @@ function goClientError(status: 400 | 431 | 408): string {
 }
 
 /** nginx's answer in front of CloudLX and CloudCX (inferred): an HTML 400 page. */
-function nginxClientError(status: 400 | 408, title: string): string {
+function nginxClientError(status: 400 | 408, title: string, date: string): string {
   const body = `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${title}\r\nDate: ${date}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-function clientErrorResponse(vendor: Vendor, code: string | undefined): string {
+function clientErrorResponse(vendor: Vendor, code: string | undefined, date: string): string {
   const timeout = code === 'ERR_HTTP_REQUEST_TIMEOUT';
   const tooLarge = code === 'HPE_HEADER_OVERFLOW';
   if (vendor === 'sensu') return goClientError(timeout ? 408 : tooLarge ? 431 : 400);
-  if (timeout) return nginxClientError(408, 'Request Time-out');
-  return nginxClientError(400, tooLarge ? 'Request Header Or Cookie Too Large' : 'Bad Request');
+  if (timeout) return nginxClientError(408, 'Request Time-out', date);
+  return nginxClientError(
+    400,
+    tooLarge ? 'Request Header Or Cookie Too Large' : 'Bad Request',
+    date,
+  );
 }
 
 /**
@@ -83,6 +90,9 @@ export async function startSandbox<O extends StartSandboxOptions>(
       const outgoing = env.outgoing instanceof ServerResponse ? env.outgoing : undefined;
       const bindings = incoming && outgoing ? { incoming, outgoing } : {};
       const finish = (response: Response): Response => {
+        // Node would stamp the real time; the Date header must show the server's clock,
+        // the only way a client can learn that it differs from its own.
+        if (outgoing && !outgoing.headersSent) outgoing.setHeader('date', built.core.httpDate());
         if (outgoing && bodilessResponses.has(response)) {
           // Written here so that no Content-Type is added (see typed-response.ts).
           outgoing.writeHead(response.status, Object.fromEntries(response.headers));
@@ -108,7 +118,7 @@ export async function startSandbox<O extends StartSandboxOptions>(
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(options.vendor, error.code));
+    socket.end(clientErrorResponse(options.vendor, error.code, built.core.httpDate()));
   });
 
   await new Promise<void>((resolve, reject) => {

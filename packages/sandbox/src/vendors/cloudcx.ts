@@ -1,5 +1,6 @@
 import type { components, paths } from '@tokenwire/cloudcx';
 import { Hono } from 'hono';
+import { advertisedExpiresIn, offSpecTokenResponse } from '../advertised-lifetime';
 import { type BodyParams, parseBodyParams, readBody } from '../body';
 import {
   type FaultRenderer,
@@ -62,9 +63,15 @@ const badCredentials = serialize<OAuthError>({
 const invalidGrant = serialize<OAuthError>({ error: 'invalid_grant' });
 
 /** Spring Boot's default error body (what a 404, 405 or a failing server answers). */
-function springError(c: SandboxContext, status: number, error: string, headers = {}): Response {
+function springError(
+  c: SandboxContext,
+  nowMs: number,
+  status: number,
+  error: string,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
   const body = JSON.stringify({
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(nowMs).toISOString(),
     status,
     error,
     path: c.req.path,
@@ -73,6 +80,23 @@ function springError(c: SandboxContext, status: number, error: string, headers =
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
+}
+
+/**
+ * A 429 (inferred: from a gateway or filter, as Spring Authorization Server has no rate
+ * limit of its own): an OAuth2-style error on the token endpoint, Spring's default error
+ * body on the API.
+ */
+function rateLimited(
+  c: SandboxContext,
+  route: RouteClass,
+  retry: { nowMs: number; headers: Readonly<Record<string, string>> },
+): Response {
+  if (route === 'api') return springError(c, retry.nowMs, 429, 'Too Many Requests', retry.headers);
+  return new Response(
+    JSON.stringify({ error: 'too_many_requests', error_description: 'Rate limit exceeded.' }),
+    { status: 429, headers: { 'content-type': 'application/json', ...retry.headers } },
+  );
 }
 
 // RFC 6750 b64token, as Spring's DefaultBearerTokenResolver matches it.
@@ -140,6 +164,16 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
     // Whole seconds left when the response is written (the real service, a few milliseconds
     // later, shows 3599 for a one-hour token).
     const expiresIn = Math.max(0, Math.floor((expiresAt - now) / 1000));
+    if (core.advertisedLifetime !== 'number') {
+      // Plain OAuth2 members, as the real endpoint sends them (only the user API wraps its
+      // answers in the `{code, message, data}` envelope), with an odd lifetime.
+      return offSpecTokenResponse({
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: advertisedExpiresIn(core.advertisedLifetime, expiresIn),
+        ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
+      });
+    }
     const body: Schemas['TokenResponse'] = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -354,9 +388,10 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
   };
 
   const renderer: FaultRenderer = {
-    serverError: (c) => springError(c, 500, 'Internal Server Error'),
-    unavailable: (c, _route, retryAfterSeconds) =>
-      springError(c, 503, 'Service Unavailable', { 'retry-after': String(retryAfterSeconds) }),
+    serverError: (c) => springError(c, core.now(), 500, 'Internal Server Error'),
+    unavailable: (c, _route, retry) =>
+      springError(c, retry.nowMs, 503, 'Service Unavailable', retry.headers),
+    rateLimited,
     businessError: (c, code, message) => listUsers(c, { code, message }),
   };
 
@@ -365,7 +400,7 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
     ledger,
     renderer,
     paths: [tokenPath, usersPath],
-    notFound: (c: SandboxContext) => springError(c, 404, 'Not Found'),
-    methodNotAllowed: (c: SandboxContext) => springError(c, 405, 'Method Not Allowed'),
+    notFound: (c: SandboxContext) => springError(c, core.now(), 404, 'Not Found'),
+    methodNotAllowed: (c: SandboxContext) => springError(c, core.now(), 405, 'Method Not Allowed'),
   };
 }

@@ -1,8 +1,10 @@
 import type { components, paths } from '@tokenwire/cloudlx';
 import { Hono } from 'hono';
+import { advertisedExpiresIn, offSpecTokenResponse } from '../advertised-lifetime';
 import { type BodyParams, parseBodyParams, readBody } from '../body';
 import {
   type FaultRenderer,
+  type RetryHint,
   requestHeader,
   type SandboxContext,
   type SandboxCore,
@@ -74,10 +76,30 @@ const servicesBody = serialize<Schemas['ServiceList']>({ services: [...cloudlxSe
 const usersBody = serialize<Schemas['UserList']>({ users: [...cloudlxUsers] });
 const customersBody = serialize<Schemas['CustomerList']>({ customers: [...cloudlxCustomers] });
 
-function apiError(status: number, message: string, headers: Record<string, string> = {}) {
+function apiError(status: number, message: string, headers: Readonly<Record<string, string>> = {}) {
   return new Response(JSON.stringify({ message, status_code: status }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/**
+ * A 429 (inferred): on the token endpoints an OAuth2-style error (the `too_many_requests`
+ * code Auth0 uses; league/oauth2-server has none of its own), on resources Dingo's
+ * rate-limit error with its `X-RateLimit-*` headers.
+ */
+function rateLimited(route: RouteClass, retry: RetryHint): Response {
+  if (route === 'token') {
+    return new Response(
+      JSON.stringify({ error: 'too_many_requests', error_description: 'Too Many Attempts.' }),
+      { status: 429, headers: { 'content-type': 'application/json', ...retry.headers } },
+    );
+  }
+  return apiError(429, 'You have exceeded your rate limit.', {
+    'x-ratelimit-limit': '60',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': String(Math.ceil(retry.nowMs / 1000) + retry.seconds),
+    ...retry.headers,
   });
 }
 
@@ -138,10 +160,19 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
       accessToken,
       state: 'live',
     });
+    const expiresIn = Math.floor(accessTokenTtlSeconds);
+    if (core.advertisedLifetime !== 'number') {
+      return offSpecTokenResponse({
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: advertisedExpiresIn(core.advertisedLifetime, expiresIn),
+        refresh_token: refreshToken,
+      });
+    }
     const body = serialize<Schemas['TokenResponse']>({
       access_token: accessToken,
       token_type: 'Bearer',
-      expires_in: Math.floor(accessTokenTtlSeconds),
+      expires_in: expiresIn,
       refresh_token: refreshToken,
     });
     return send.json('/api/oauth2/access-token', 'post', 200, body);
@@ -342,8 +373,8 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
 
   const renderer: FaultRenderer = {
     serverError: () => apiError(500, '500 Internal Server Error'),
-    unavailable: (_c, _route, retryAfterSeconds) =>
-      apiError(503, 'Service Unavailable', { 'retry-after': String(retryAfterSeconds) }),
+    unavailable: (_c, _route, retry) => apiError(503, 'Service Unavailable', retry.headers),
+    rateLimited: (_c, route, retry) => rateLimited(route, retry),
   };
 
   return {

@@ -1,5 +1,6 @@
 import type { components, paths } from '@tokenwire/sensu';
 import { Hono } from 'hono';
+import { advertisedExpiresAt, offSpecTokenResponse } from '../advertised-lifetime';
 import { parseBasicAuth } from '../basic-auth';
 import { readBody } from '../body';
 import {
@@ -128,7 +129,13 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     return claims;
   }
 
-  async function issueTokens(user: SensuUser, sessionId: string, issuer: string) {
+  /** Signs a new token pair for the session and answers it (`expires_at` as advertised). */
+  async function issueTokens(
+    path: '/auth' | '/auth/token',
+    user: SensuUser,
+    sessionId: string,
+    issuer: string,
+  ): Promise<Response> {
     const now = core.now();
     const exp = Math.floor((now + core.lifetimes.accessTokenTtlSeconds * 1000) / 1000);
     const accessJti = randomHex(16);
@@ -161,10 +168,20 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
       refreshJti,
       expiresAt: now + core.lifetimes.refreshTokenTtlSeconds * 1000,
     });
-    return serialize<Schemas['AccessTokenResponse']>(
+    if (core.advertisedLifetime !== 'number') {
+      const expiresAt = advertisedExpiresAt(core.advertisedLifetime, exp, nowSeconds());
+      return offSpecTokenResponse(
+        { access_token: accessToken, expires_at: expiresAt, refresh_token: refreshToken },
+        { newline: true },
+      );
+    }
+    const body = serialize<Schemas['AccessTokenResponse']>(
       { access_token: accessToken, expires_at: exp, refresh_token: refreshToken },
       { newline: true },
     );
+    return path === '/auth'
+      ? send.json('/auth', 'get', 200, body)
+      : send.json('/auth/token', 'post', 200, body);
   }
 
   function issuer(c: SandboxContext): string {
@@ -225,8 +242,7 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     const found = basicUser(c);
     if (!('user' in found)) return send.text('/auth', 'get', 401, 'Unauthorized\n', plain);
     core.counters.primaryGrants += 1;
-    const body = await issueTokens(found.user, randomHex(16), issuer(c));
-    return send.json('/auth', 'get', 200, body);
+    return issueTokens('/auth', found.user, randomHex(16), issuer(c));
   }
 
   async function testCredentials(c: SandboxContext): Promise<Response> {
@@ -264,8 +280,7 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     const user = users.get(access.sub);
     if (!user) return send.text(path, 'post', 401, 'Unauthorized\n', plain);
     core.counters.refreshes += 1;
-    const body = await issueTokens(user, refresh.sessionId, issuer(c));
-    return send.json(path, 'post', 200, body);
+    return issueTokens(path, user, refresh.sessionId, issuer(c));
   }
 
   async function logout(c: SandboxContext): Promise<Response> {
@@ -437,7 +452,7 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     },
   };
 
-  const text = (status: number, body: string, headers: Record<string, string> = {}) =>
+  const text = (status: number, body: string, headers: Readonly<Record<string, string>> = {}) =>
     new Response(body, {
       status,
       headers: { 'content-type': 'text/plain; charset=utf-8', ...plain, ...headers },
@@ -451,8 +466,13 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
       if (path.startsWith('/api/')) return text(500, handlerError('internal error'));
       return text(500, 'Internal Server Error\n');
     },
-    unavailable: (_c, _route, retryAfterSeconds) =>
-      text(503, startupText, { 'retry-after': String(retryAfterSeconds) }),
+    unavailable: (_c, _route, retry) => text(503, startupText, retry.headers),
+    // Inferred (the backend has no rate limit of its own; a proxy or a patched build would):
+    // Go's http.Error text, or a handler error on the core API.
+    rateLimited: (c, _route, retry) =>
+      c.req.path.startsWith('/api/')
+        ? text(429, handlerError('too many requests'), retry.headers)
+        : text(429, 'Too Many Requests\n', retry.headers),
   };
 
   return {
