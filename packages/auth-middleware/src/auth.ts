@@ -50,7 +50,11 @@ function settings(
 ): ExchangeSettings {
   return {
     retry: resolveRetry(options.retry),
-    timeoutMs: timeoutOption(options.requestTimeoutMs, 'requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS),
+    timeoutMs: timeoutOption(
+      options.requestTimeoutMs,
+      'requestTimeoutMs',
+      DEFAULT_REQUEST_TIMEOUT_MS,
+    ),
     strategy,
     clock: options.clock ?? Date.now,
     hooks: options.hooks,

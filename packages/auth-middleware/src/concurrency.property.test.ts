@@ -158,7 +158,9 @@ describe('random interleavings of requests, expiries, revocations, transient fai
               methods.set(index, action.method);
               const client = clients[action.client];
               const headers = { 'x-request-id': String(index) };
-              const { signal } = controllers.set(index, new AbortController()).get(index) ?? {};
+              const controller = new AbortController();
+              controllers.set(index, controller);
+              const { signal } = controller;
               outcomes.set(
                 index,
                 started
@@ -221,7 +223,9 @@ describe('random interleavings of requests, expiries, revocations, transient fai
             // Never more than 1 + maxRetries + 1 sends, POST never retried, one replay at most.
             const post = methods.get(id ?? -1) === 'POST';
             expect(calls.length).toBeLessThanOrEqual(post ? 2 : 1 + MAX_RETRIES + 1);
-            expect(calls.slice(0, -1).filter((call) => call.status === 401).length).toBeLessThanOrEqual(1);
+            expect(
+              calls.slice(0, -1).filter((call) => call.status === 401).length,
+            ).toBeLessThanOrEqual(1);
             if (post) {
               for (const call of calls) {
                 expect(new TextDecoder().decode(call.body)).toBe(JSON.stringify({ i: id }));

@@ -25,7 +25,10 @@ export class InProcessCoordinator {
 
   /** Records that the API refused `accessToken`. */
   refuse(key: string, accessToken: string): void {
-    this.#refusals.set(key, [...(this.#refusals.get(key) ?? []), accessToken].slice(-REFUSALS_KEPT));
+    this.#refusals.set(
+      key,
+      [...(this.#refusals.get(key) ?? []), accessToken].slice(-REFUSALS_KEPT),
+    );
   }
 
   isRefused(key: string, accessToken: string): boolean {

@@ -55,7 +55,10 @@ export interface ExchangeSettings {
 type Outcome = { response: Response; error?: undefined } | { error: Error; response?: undefined };
 
 /** The retries a call may make: the policy's, unless its `tokenwire-retry` header says otherwise. */
-function retriesFor(request: Request, policy: RetryPolicy | undefined): [RetryPolicy | undefined, number] {
+function retriesFor(
+  request: Request,
+  policy: RetryPolicy | undefined,
+): [RetryPolicy | undefined, number] {
   const header = request.headers.get(RETRY_HEADER);
   if (header === null) {
     return policy?.methods.has(request.method) ? [policy, policy.maxRetries] : [policy, 0];
@@ -73,7 +76,12 @@ function retriesFor(request: Request, policy: RetryPolicy | undefined): [RetryPo
 }
 
 /** Whatever a send threw, as a typed error. */
-function transportError(error: unknown, request: Request, attempt: AttemptSignal, timeoutMs: number) {
+function transportError(
+  error: unknown,
+  request: Request,
+  attempt: AttemptSignal,
+  timeoutMs: number,
+) {
   if (attempt.timedOut()) return new RequestTimeoutError(originOf(request.url), timeoutMs);
   if (request.signal.aborted) return new RequestAbortedError(request.signal.reason);
   if (error instanceof AuthError) return error;
@@ -143,7 +151,9 @@ class Exchange {
     const { response } = outcome;
     if (response?.status === 401 && this.#canReplay()) return false;
     if (this.#retries >= this.#maxRetries || !this.#policy) return true;
-    return response ? !this.#policy.statuses.has(response.status) : !this.#isTransient(outcome.error);
+    return response
+      ? !this.#policy.statuses.has(response.status)
+      : !this.#isTransient(outcome.error);
   }
 
   /**

@@ -20,12 +20,9 @@ export {
   type TokenEndpointErrorDetails,
   TokenRequestError,
 } from './errors';
-export {
-  ConnectionError,
-  InvalidResponseBodyError,
-  RequestAbortedError,
-  RequestTimeoutError,
-} from './transport-errors';
+export type { GrantContext, GrantStep, GrantStrategy } from './grant';
+export type { AuthErrorEvent, AuthHooks, AuthLogger, TokenEvent } from './observability';
+export { redact } from './redact';
 export {
   IDEMPOTENT_METHODS,
   RETRY_HEADER,
@@ -33,9 +30,6 @@ export {
   type RetryOptions,
   TRANSIENT_STATUSES,
 } from './retry';
-export type { GrantContext, GrantStep, GrantStrategy } from './grant';
-export type { AuthErrorEvent, AuthHooks, AuthLogger, TokenEvent } from './observability';
-export { redact } from './redact';
 export { TokenManager, type TokenManagerOptions } from './token-manager';
 export {
   optionalLifetime,
@@ -50,3 +44,9 @@ export {
 export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';
 export { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
 export { assertSecureUrl } from './transport';
+export {
+  ConnectionError,
+  InvalidResponseBodyError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from './transport-errors';

@@ -34,7 +34,10 @@ export interface AttemptSignal {
  * Links a new signal to `caller` and arms a `timeoutMs` timer on it (none when 0). Built on
  * `setTimeout`, not `AbortSignal.timeout`, so fake timers in tests drive it too.
  */
-export function attemptSignal(caller: AbortSignal | null | undefined, timeoutMs: number): AttemptSignal {
+export function attemptSignal(
+  caller: AbortSignal | null | undefined,
+  timeoutMs: number,
+): AttemptSignal {
   const controller = new AbortController();
   let fired = false;
   const follow = () => controller.abort(caller?.reason);

@@ -12,14 +12,20 @@ import {
 import type { GrantContext, GrantStep, GrantStrategy } from './grant';
 import { type AuthHooks, type AuthLogger, announceRetry, logLine, safely } from './observability';
 import { redact } from './redact';
-import { type RetryOptions, type RetryPolicy, resolveRetry, retryAfterMs, retryDelay } from './retry';
+import {
+  type RetryOptions,
+  type RetryPolicy,
+  resolveRetry,
+  retryAfterMs,
+  retryDelay,
+} from './retry';
 import { abortable } from './single-flight';
 import { attemptSignal, timeoutOption } from './timeout';
 import { tokenEndpointError } from './token-response';
 import type { TokenSet } from './token-set';
 import { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
-import { originOf } from './transport-errors';
 import { assertSecureUrl } from './transport';
+import { originOf } from './transport-errors';
 
 export interface TokenManagerOptions {
   /** Where tokens live. Default: a new in-memory store. */

@@ -10,7 +10,9 @@ const respond = (body: unknown, init?: ResponseInit) =>
   });
 
 async function failure(body: unknown): Promise<InvalidTokenResponseError> {
-  const error = await processOAuth2TokenResponse(respond(body), { now: NOW }).catch((e: unknown) => e);
+  const error = await processOAuth2TokenResponse(respond(body), { now: NOW }).catch(
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(InvalidTokenResponseError);
   return error as InvalidTokenResponseError;
 }

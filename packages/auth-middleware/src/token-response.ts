@@ -85,7 +85,8 @@ export function optionalLifetime(
 ): number | undefined {
   const value = body[field];
   if (value == null) return undefined;
-  const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  const number =
+    typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
   if (typeof number === 'number' && Number.isFinite(number) && number >= 0) return number;
   context?.warn?.(
     `the token response field "${field}" is ${typeof value === 'number' ? value : `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`}, not a non-negative number; the token is used until the API refuses it.`,

@@ -1,5 +1,5 @@
-import type { RequestFetch } from './exchange';
 import { AuthError } from './errors';
+import type { RequestFetch } from './exchange';
 import {
   ConnectionError,
   InvalidResponseBodyError,
@@ -9,7 +9,10 @@ import {
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
-type Call = (url: unknown, init?: { fetch?: RequestFetch; signal?: AbortSignal | null }) => Promise<unknown>;
+type Call = (
+  url: unknown,
+  init?: { fetch?: RequestFetch; signal?: AbortSignal | null },
+) => Promise<unknown>;
 
 /**
  * What reading a response threw, as a typed error: openapi-fetch parses 2xx bodies itself,
@@ -36,7 +39,10 @@ function bodyError(error: unknown, request: Request | undefined, response: Respo
  * types what happens while openapi-fetch reads the body. `fetch` must be the fetch the
  * client was created with; a call's own `init.fetch` is honoured.
  */
-export function withTypedErrors<Client extends object>(client: Client, fetch: RequestFetch): Client {
+export function withTypedErrors<Client extends object>(
+  client: Client,
+  fetch: RequestFetch,
+): Client {
   const target = client as unknown as Record<string, Call> & {
     request: (method: string, url: unknown, init?: object) => Promise<unknown>;
   };

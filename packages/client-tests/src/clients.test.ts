@@ -132,13 +132,13 @@ describe.each(adapters.flatMap((adapter) => modes.map((mode) => ({ adapter, mode
       }
     });
 
-    it.each([
+    const tokenFaults = [
       { kind: 'server-error' as const, status: 500 },
       { kind: 'unavailable' as const, status: 503, retryAfterSeconds: 7 },
       { kind: 'malformed-json' as const, status: 200 },
       { kind: 'html-error' as const, status: 502 },
-    ])('token-endpoint fault $kind: a typed error, then the next call recovers', async (fault) => {
-      const client = adapter.client(target);
+    ];
+    const inject = (fault: (typeof tokenFaults)[number]) =>
       target.control.injectFault(
         fault.kind === 'unavailable'
           ? { kind: 'unavailable', retryAfterSeconds: fault.retryAfterSeconds, count: 1 }
@@ -146,20 +146,45 @@ describe.each(adapters.flatMap((adapter) => modes.map((mode) => ({ adapter, mode
             ? { kind: 'html-error', status: fault.status, count: 1 }
             : { kind: fault.kind, count: 1 },
       );
-      const error = await client.getResource().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(AuthError);
-      if (fault.kind === 'malformed-json') {
-        expect((error as AuthError).code).toBe('INVALID_TOKEN_RESPONSE');
-      } else {
-        expect(error).toMatchObject({ code: 'TOKEN_ENDPOINT_ERROR', status: fault.status });
-      }
-      if (fault.kind === 'unavailable') expect(error).toMatchObject({ retryAfterSeconds: 7 });
-      target.control.clearFaults();
-      expect((await client.getResource()).status).toBe(200);
-    });
+
+    it.each(tokenFaults)(
+      'token-endpoint fault $kind without retries: a typed error, then the next call recovers',
+      async (fault) => {
+        const client = adapter.client(target, { retry: false });
+        inject(fault);
+        const error = await client.getResource().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(AuthError);
+        if (fault.kind === 'malformed-json') {
+          expect((error as AuthError).code).toBe('INVALID_TOKEN_RESPONSE');
+        } else {
+          expect(error).toMatchObject({ code: 'TOKEN_ENDPOINT_ERROR', status: fault.status });
+        }
+        if (fault.kind === 'unavailable') expect(error).toMatchObject({ retryAfterSeconds: 7 });
+        target.control.clearFaults();
+        expect((await client.getResource()).status).toBe(200);
+      },
+    );
+
+    it.each(tokenFaults.filter((fault) => fault.kind !== 'malformed-json'))(
+      'token-endpoint fault $kind once: retried after its wait, and the call succeeds',
+      async (fault) => {
+        const waits: number[] = [];
+        const client = adapter.client(target, {
+          retry: { sleep: async (ms) => void waits.push(ms) },
+        });
+        inject(fault);
+        const before = target.control.counters().tokenRequests;
+        expect((await client.getResource()).status).toBe(200);
+        expect(target.control.counters().tokenRequests - before).toBe(2);
+        expect(waits).toHaveLength(1);
+        // The server's Retry-After when it gave one, else a jittered backoff near 500 ms.
+        if (fault.kind === 'unavailable') expect(waits[0]).toBe(7_000);
+        else expect(waits[0]).toBeGreaterThanOrEqual(375);
+      },
+    );
 
     if (adapter.apiKeyClient) {
       const apiKeyClient = adapter.apiKeyClient;

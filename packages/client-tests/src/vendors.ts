@@ -1,9 +1,15 @@
 // One adapter per vendor, so every scenario runs the same way against all three clients.
-import type { AuthHooks, AuthLogger, RequestFetch } from '@tokenwire/auth-middleware';
+import type { AuthHooks, AuthLogger, RequestFetch, RetryOptions } from '@tokenwire/auth-middleware';
 import type { ClientAuthControls } from '@tokenwire/auth-middleware/vendor-kit';
 import { createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
-import { createSandbox, type SandboxControl, startSandbox, type Vendor } from '@tokenwire/sandbox';
+import {
+  type Clock,
+  createSandbox,
+  type SandboxControl,
+  startSandbox,
+  type Vendor,
+} from '@tokenwire/sandbox';
 import { createSensuClient } from '@tokenwire/sensu';
 
 /** Where a client sends its requests: a sandbox in this process or over loopback HTTP. */
@@ -24,7 +30,12 @@ export type Mode = 'in-process' | 'http';
 export async function openTarget(
   vendor: Vendor,
   mode: Mode,
-  lifetimes: { accessTokenTtlSeconds?: number; refreshTokenTtlSeconds?: number } = {},
+  lifetimes: {
+    accessTokenTtlSeconds?: number;
+    refreshTokenTtlSeconds?: number;
+    /** The sandbox's time source (default the system clock). */
+    clock?: Clock;
+  } = {},
 ): Promise<Target> {
   if (mode === 'in-process') {
     const sandbox = createSandbox({ vendor, ...lifetimes });
@@ -55,7 +66,10 @@ export interface ClientExtras {
   logger?: AuthLogger;
   hooks?: AuthHooks;
   timeoutMs?: number;
+  requestTimeoutMs?: number | false;
+  retry?: RetryOptions | false;
   refreshSkewMs?: number;
+  clock?: () => number;
   baseUrl?: string;
 }
 
@@ -89,7 +103,10 @@ function common(target: Target, extras: ClientExtras) {
     ...(extras.logger ? { logger: extras.logger } : {}),
     ...(extras.hooks ? { hooks: extras.hooks } : {}),
     ...(extras.timeoutMs === undefined ? {} : { timeoutMs: extras.timeoutMs }),
+    ...(extras.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: extras.requestTimeoutMs }),
+    ...(extras.retry === undefined ? {} : { retry: extras.retry }),
     ...(extras.refreshSkewMs === undefined ? {} : { refreshSkewMs: extras.refreshSkewMs }),
+    ...(extras.clock ? { clock: extras.clock } : {}),
   };
 }
 

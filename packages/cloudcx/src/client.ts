@@ -13,8 +13,10 @@ import {
   formBody,
   rawResponse,
   splitClientOptions,
+  staticAuthOptions,
   stringOption,
   tokenControls,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { CloudCxApiError } from './errors';
@@ -109,9 +111,7 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
     const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
     const auth = createStaticAuth({
       headers: { Authorization: `Bearer ${apiKey}` },
-      ...(manager.allowInsecureHttp === undefined
-        ? {}
-        : { allowInsecureHttp: manager.allowInsecureHttp }),
+      ...staticAuthOptions(manager),
     });
     fetch = auth.wrapFetch(send);
     controls = apiKeyControls('auth.apiKey');
@@ -151,7 +151,7 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
             },
             signal,
           ),
-        process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+        process: (response, _input, context) => processOAuth2TokenResponse(response, context),
       },
       refresh: {
         request: (current, { signal }) =>
@@ -164,7 +164,7 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
             },
             signal,
           ),
-        process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+        process: (response, _input, context) => processOAuth2TokenResponse(response, context),
       },
     };
     const auth = createTokenAuth({ ...manager, strategy });
@@ -172,7 +172,7 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
     controls = tokenControls(auth);
   }
 
-  const client = createClient<paths>({ ...clientOptions, baseUrl, fetch });
+  const client = withTypedErrors(createClient<paths>({ ...clientOptions, baseUrl, fetch }), fetch);
   client.use(envelopeCheck);
 
   async function* iterateUsers(

@@ -14,6 +14,7 @@ import {
   splitClientOptions,
   stringOption,
   tokenControls,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated/schema';
@@ -115,7 +116,7 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
             }),
           vendorFetch,
         ),
-      process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+      process: (response, _input, context) => processOAuth2TokenResponse(response, context),
     },
     refresh: {
       request: (current, { signal }) =>
@@ -134,14 +135,14 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
             }),
           vendorFetch,
         ),
-      process: (response, _input, { now }) => processOAuth2TokenResponse(response, now),
+      process: (response, _input, context) => processOAuth2TokenResponse(response, context),
     },
   };
   const auth = createTokenAuth({ ...manager, strategy });
-  const client = createClient<CloudLxPaths>({
-    ...clientOptions,
-    baseUrl,
-    fetch: auth.wrapFetch(vendorFetch),
-  });
+  const fetch = auth.wrapFetch(vendorFetch);
+  const client = withTypedErrors(
+    createClient<CloudLxPaths>({ ...clientOptions, baseUrl, fetch }),
+    fetch,
+  );
   return Object.assign(client, { auth: tokenControls(auth) });
 }

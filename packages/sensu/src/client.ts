@@ -4,10 +4,11 @@ import {
   createStaticAuth,
   createTokenAuth,
   expiresAtFromEpochSeconds,
+  type GrantContext,
   type GrantStrategy,
   InvalidOptionsError,
+  optionalLifetime,
   readJsonObject,
-  requireNumber,
   requireString,
   type TokenAuth,
   type TokenSet,
@@ -21,8 +22,10 @@ import {
   type CommonClientOptions,
   rawResponse,
   splitClientOptions,
+  staticAuthOptions,
   stringOption,
   tokenControls,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './generated/schema';
@@ -65,16 +68,27 @@ export interface SensuClient extends Client<paths> {
   ): AsyncGenerator<SensuEntity, void, undefined>;
 }
 
-/** Validates Sensu's token response: `access_token`, absolute `expires_at` (epoch seconds), `refresh_token`. */
-async function processSensuTokenResponse(response: Response, now: number): Promise<TokenSet> {
+/**
+ * Validates Sensu's token response: `access_token`, `refresh_token` and the absolute
+ * `expires_at` (epoch seconds, set by the backend's clock: judged against the response's
+ * `Date` header, so a backend minutes off ours causes no refresh storm).
+ */
+async function processSensuTokenResponse(
+  response: Response,
+  context: GrantContext,
+): Promise<TokenSet> {
+  const { now } = context;
   const body = await readJsonObject(response);
-  return {
+  const expiresAt = optionalLifetime(body, 'expires_at', context);
+  const tokens: TokenSet = {
     accessToken: requireString(body, 'access_token'),
     refreshToken: requireString(body, 'refresh_token'),
-    expiresAt: expiresAtFromEpochSeconds(requireNumber(body, 'expires_at')),
     obtainedAt: now,
     tokenType: 'Bearer',
   };
+  return expiresAt === undefined
+    ? tokens
+    : { ...tokens, expiresAt: expiresAtFromEpochSeconds(expiresAt, { response, now }) };
 }
 
 /**
@@ -109,9 +123,7 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
     const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
     const keyAuth = createStaticAuth({
       headers: { Authorization: `Key ${apiKey}` },
-      ...(manager.allowInsecureHttp === undefined
-        ? {}
-        : { allowInsecureHttp: manager.allowInsecureHttp }),
+      ...staticAuthOptions(manager),
     });
     fetch = keyAuth.wrapFetch(send);
     const notForKeys = async (): Promise<never> => {
@@ -147,7 +159,7 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
               }),
             send,
           ),
-        process: (response, _input, { now }) => processSensuTokenResponse(response, now),
+        process: (response, _input, context) => processSensuTokenResponse(response, context),
       },
       refresh: {
         request: (current, { signal }) =>
@@ -162,7 +174,7 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
               }),
             send,
           ),
-        process: (response, _input, { now }) => processSensuTokenResponse(response, now),
+        process: (response, _input, context) => processSensuTokenResponse(response, context),
       },
     };
     const tokenAuth: TokenAuth = createTokenAuth({ ...manager, strategy });
@@ -207,7 +219,7 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
     };
   }
 
-  const client = createClient<paths>({ ...clientOptions, baseUrl, fetch });
+  const client = withTypedErrors(createClient<paths>({ ...clientOptions, baseUrl, fetch }), fetch);
 
   async function* iterateEntities(
     namespace: string,
