@@ -1,6 +1,12 @@
 // Retries, timeouts, clock skew and odd token lifetimes, against each vendor's sandbox over
 // loopback HTTP, through the published client entry points.
-import { RequestTimeoutError } from '@tokenwire/auth-middleware';
+import {
+  ConnectionError,
+  InvalidResponseBodyError,
+  RequestTimeoutError,
+  TokenRequestError,
+} from '@tokenwire/auth-middleware';
+import { createServer } from 'node:http';
 import { type AdvertisedLifetime, createManualClock } from '@tokenwire/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adapters, openTarget, type Target } from './vendors';
@@ -111,6 +117,47 @@ describe.each(adapters)('$vendor client resilience (http)', (adapter) => {
     expect(error).toMatchObject({ code: 'REQUEST_TIMEOUT', timeoutMs: 200 });
     expect((error as Error).message).toContain(new URL(target.url).origin);
     expect(sent.api).toBe(1 + 2);
+  });
+
+  it('a 2xx API body that is not JSON rejects with InvalidResponseBodyError, not a SyntaxError', async () => {
+    const client = adapter.client(target);
+    target.control.injectFault({ kind: 'malformed-json', count: 1, routes: 'api' });
+    const error = await client.getResource().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseBodyError);
+    expect(error).toMatchObject({ code: 'INVALID_RESPONSE_BODY', status: 200 });
+    expect(Object.keys(error as object)).not.toContain('response');
+  });
+
+  it('a dropped API connection is retried; without retries it is a ConnectionError', async () => {
+    const { client, sent } = countingClient({ retry: { sleep: async () => {} } });
+    target.control.injectFault({ kind: 'drop-connection', count: 1, routes: 'api' });
+    expect((await client.getResource()).status).toBe(200);
+    expect(sent.api).toBe(2);
+
+    const once = adapter.client(target, { retry: false });
+    target.control.injectFault({ kind: 'drop-connection', count: 1, routes: 'api' });
+    const error = await once.getResource().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ code: 'CONNECTION_FAILED', origin: new URL(target.url).origin });
+  });
+
+  it('a refused port names ECONNREFUSED, for the token request and for an API-key call', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const client = adapter.client(target, { baseUrl, retry: false });
+    const error = await client.getResource().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', systemCode: 'ECONNREFUSED' });
+    expect((error as Error).message).toContain(baseUrl);
+    if (adapter.apiKeyClient) {
+      const keyed = adapter.apiKeyClient(target, { baseUrl, retry: false });
+      const keyError = await keyed.getResource().catch((e: unknown) => e);
+      expect(keyError).toBeInstanceOf(ConnectionError);
+      expect(keyError).toMatchObject({ systemCode: 'ECONNREFUSED', origin: baseUrl });
+    }
   });
 
   it.each([-5, 5])(
