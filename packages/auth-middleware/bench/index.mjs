@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `pnpm bench`: prints figures; asserts nothing. Runs against the built package (dist/).
 //  1. Overhead: ops/s of a GET with a cached token through the auth layer vs bare
-//     openapi-fetch, fetch stubbed (as openapi-fetch's own benchmark does), same run.
+//     openapi-fetch, fetch stubbed (as openapi-fetch's own benchmark does), same run; and
+//     the layer with retries and the per-attempt timeout off, to show what they cost.
 //  2. Concurrency: token-endpoint calls for 1,000 concurrent cold requests, and refresh
 //     calls for 1,000 concurrent requests at expiry.
+import { createServer } from 'node:http';
 import createClient from 'openapi-fetch';
 import { createTokenAuth, processOAuth2TokenResponse } from '../dist/index.js';
 
@@ -30,7 +32,7 @@ function strategy(counts, delayMs = 0) {
         headers: { 'content-type': 'application/json' },
       });
     },
-    process: (response, _input, context) => processOAuth2TokenResponse(response, context.now),
+    process: (response, _input, context) => processOAuth2TokenResponse(response, context),
   });
   return {
     name: 'bench',
@@ -55,6 +57,13 @@ async function overhead() {
   const auth = createTokenAuth({ strategy: strategy(counts) });
   const bare = createClient({ baseUrl: BASE, fetch: async () => ok() });
   const wrapped = createClient({ baseUrl: BASE, fetch: auth.wrapFetch(async () => ok()) });
+  // The same layer with retries and the per-attempt timeout turned off: what they cost.
+  const plainAuth = createTokenAuth({
+    strategy: strategy(counts),
+    retry: false,
+    requestTimeoutMs: false,
+  });
+  const plain = createClient({ baseUrl: BASE, fetch: plainAuth.wrapFetch(async () => ok()) });
   const viaMiddleware = createClient({ baseUrl: BASE, fetch: async () => ok() });
   viaMiddleware.use(auth.middleware);
   // What any middleware costs in openapi-fetch (a Request id, the onRequest/onResponse loops).
@@ -62,14 +71,15 @@ async function overhead() {
   noopMiddleware.use({ onRequest: () => undefined });
   const iterations = 20_000;
   // Warm up every path (and acquire the token once).
-  for (const client of [bare, wrapped, viaMiddleware, noopMiddleware])
+  for (const client of [bare, wrapped, plain, viaMiddleware, noopMiddleware])
     await opsPerSecond(client, 5_000);
-  const results = { bare: [], wrapped: [], middleware: [], noop: [] };
+  const results = { bare: [], wrapped: [], plain: [], middleware: [], noop: [] };
   // Each round measures every client back to back, in a rotating order, and compares it
   // with the bare client of the same round; the median of those ratios is reported, which
   // keeps the machine's drift (and the order) out of the figure.
-  const clients = { bare, wrapped, middleware: viaMiddleware, noop: noopMiddleware };
-  const ratios = { bare: [], wrapped: [], middleware: [], noop: [] };
+  const clients = { bare, wrapped, plain, middleware: viaMiddleware, noop: noopMiddleware };
+  const ratios = { bare: [], wrapped: [], plain: [], middleware: [], noop: [] };
+  const resilience = [];
   const rounds = 15;
   for (let round = 0; round < rounds; round++) {
     const names = Object.keys(clients);
@@ -80,6 +90,7 @@ async function overhead() {
       results[name].push(ops[name]);
       ratios[name].push(ops[name] / ops.bare);
     }
+    resilience.push(ops.wrapped / ops.plain);
   }
   const row = (label, name) => {
     const ratio = median(ratios[name]);
@@ -90,9 +101,16 @@ async function overhead() {
   );
   console.log(row('bare openapi-fetch', 'bare'));
   console.log(row('auth.wrapFetch (vendor clients)', 'wrapped'));
+  console.log(row('auth.wrapFetch, retry+timeout off', 'plain'));
   console.log(row('client.use(auth.middleware)', 'middleware'));
   console.log(row('client.use(a no-op middleware)', 'noop'));
-  console.log(`  token calls during the run: ${counts.acquire + counts.refresh} (goal: 1)`);
+  const cost = (1 - median(resilience)) * 100;
+  console.log(
+    `  retries + per-attempt timeout on the happy path: ${cost.toFixed(1)}% (default vs retry: false, requestTimeoutMs: false; median of the same-round ratios)`,
+  );
+  console.log(
+    `  token calls during the run: ${counts.acquire + counts.refresh} (goal: 2, one per layer)`,
+  );
 }
 
 async function concurrency() {
@@ -120,5 +138,51 @@ async function concurrency() {
   console.log(`  most token calls in flight at once: ${counts.maxInFlight}`);
 }
 
+/**
+ * The same comparison over real loopback HTTP (keep-alive), where a request costs what it
+ * costs in production: the layer with its defaults vs with retries and timeout off.
+ */
+async function loopback() {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{"ok":true}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const counts = { acquire: 0, refresh: 0, inFlight: 0, maxInFlight: 0 };
+  const send = (request, init) => fetch(request, init);
+  const make = (options) =>
+    createClient({
+      baseUrl: base,
+      fetch: createTokenAuth({ strategy: strategy(counts), ...options }).wrapFetch(send),
+    });
+  const clients = { defaults: make({}), off: make({ retry: false, requestTimeoutMs: false }) };
+  const iterations = 2_000;
+  for (const client of Object.values(clients)) await opsPerSecond(client, 500);
+  const ratios = [];
+  const ops = { defaults: [], off: [] };
+  for (let round = 0; round < 9; round++) {
+    const names = round % 2 ? ['off', 'defaults'] : ['defaults', 'off'];
+    const measured = {};
+    for (const name of names) measured[name] = await opsPerSecond(clients[name], iterations);
+    for (const name of names) ops[name].push(measured[name]);
+    ratios.push(measured.defaults / measured.off);
+  }
+  server.close();
+  console.log(
+    `Cached-token GET over loopback HTTP (9 rounds x ${iterations.toLocaleString('en-US')} sequential requests):`,
+  );
+  console.log(
+    `  retry + timeout on (defaults)      ${Math.round(median(ops.defaults)).toLocaleString('en-US').padStart(9)} ops/s`,
+  );
+  console.log(
+    `  retry + timeout off                ${Math.round(median(ops.off)).toLocaleString('en-US').padStart(9)} ops/s`,
+  );
+  console.log(
+    `  retries + per-attempt timeout on the happy path: ${((1 - median(ratios)) * 100).toFixed(1)}% (median of the same-round ratios)`,
+  );
+}
+
 await overhead();
+await loopback();
 await concurrency();

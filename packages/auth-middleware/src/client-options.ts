@@ -165,6 +165,6 @@ export function splitClientOptions(options: CommonClientOptions): {
       logger,
     }),
     client,
-    fetch: fetch ?? ((request) => globalThis.fetch(request)),
+    fetch: fetch ?? ((request, init) => globalThis.fetch(request, init)),
   };
 }

@@ -124,15 +124,31 @@ class Exchange {
     return this.#arm(request);
   }
 
-  /** Sends one attempt and reports what it came to. */
+  /**
+   * Sends one attempt and reports what it came to. The attempt's signal (the caller's, plus
+   * the timeout) goes in `init`, which fetch honours over the request's own; the attempt is
+   * also raced against it, so a fetch that ignores `init` still times out.
+   */
   async send(request: Request, send: RequestFetch, init?: RequestInit): Promise<Outcome> {
+    const attempt = this.#attempt;
     try {
-      return { response: await send(request, init) };
+      const response = attempt
+        ? await attempt.race(send(request, { ...init, signal: attempt.signal }))
+        : await send(request, init);
+      return { response };
     } catch (error) {
       return { error: this.failed(error) };
     } finally {
       this.finished();
     }
+  }
+
+  /**
+   * The request to hand to a sender that takes no `init` (openapi-fetch, in the
+   * middleware form): the current one, rebuilt with the attempt's signal.
+   */
+  withAttemptSignal(request: Request): Request {
+    return this.#attempt ? new Request(request, { signal: this.#attempt.signal }) : request;
   }
 
   /** The attempt is over: stops its timer. */
@@ -227,20 +243,16 @@ class Exchange {
 
   /**
    * Makes `request` the current one: keeps an unsent copy when another send may follow (a
-   * ReadableStream body is teed, so the copy replays the same bytes), and returns it with
-   * this attempt's signal (the caller's, plus the timeout).
+   * ReadableStream body is teed, so the copy replays the same bytes), and arms this
+   * attempt's signal (the caller's, plus the timeout).
    */
   #arm(request: Request): Request {
     this.#current = request;
     const more = this.#canReplay() || this.#retries < this.#maxRetries;
     this.#spare = more && request.body ? request.clone() : undefined;
     const { timeoutMs } = this.#settings;
-    if (!timeoutMs) {
-      this.#attempt = undefined;
-      return request;
-    }
-    this.#attempt = attemptSignal(this.#caller, timeoutMs);
-    return new Request(request, { signal: this.#attempt.signal });
+    this.#attempt = timeoutMs ? attemptSignal(this.#caller, timeoutMs) : undefined;
+    return request;
   }
 }
 
@@ -257,7 +269,7 @@ export function buildAuth(credentials: Credentials, settings: ExchangeSettings):
       async onRequest({ request }) {
         if (skip(request)) return undefined;
         const exchange = new Exchange(settings, credentials, request.signal);
-        const sent = await exchange.start(request);
+        const sent = exchange.withAttemptSignal(await exchange.start(request));
         exchanges.set(sent, exchange);
         return sent === request ? undefined : sent;
       },

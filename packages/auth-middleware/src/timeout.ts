@@ -26,6 +26,11 @@ export interface AttemptSignal {
   readonly signal: AbortSignal;
   /** Whether the timer (not the caller) aborted it. */
   timedOut(): boolean;
+  /**
+   * `promise`, unless the attempt is aborted first: then rejects with the abort's reason.
+   * Covers a fetch that ignores the signal it was given.
+   */
+  race<T>(promise: Promise<T>): Promise<T>;
   /** Stops the timer and the link to the caller's signal. Call it once the attempt is over. */
   done(): void;
 }
@@ -40,19 +45,31 @@ export function attemptSignal(
 ): AttemptSignal {
   const controller = new AbortController();
   let fired = false;
-  const follow = () => controller.abort(caller?.reason);
+  let rejectRace: ((reason: unknown) => void) | undefined;
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    rejectRace?.(reason);
+  };
+  const follow = () => abort(caller?.reason);
   if (caller?.aborted) follow();
   else caller?.addEventListener('abort', follow, { once: true });
   const timer =
     timeoutMs > 0
       ? setTimeout(() => {
           fired = true;
-          controller.abort(new DOMException('The attempt timed out.', 'TimeoutError'));
+          abort(new DOMException('The attempt timed out.', 'TimeoutError'));
         }, timeoutMs)
       : undefined;
   return {
     signal: controller.signal,
     timedOut: () => fired,
+    race(promise) {
+      if (controller.signal.aborted) return Promise.reject(controller.signal.reason);
+      const aborted = new Promise<never>((_resolve, reject) => {
+        rejectRace = reject;
+      });
+      return Promise.race([promise, aborted]);
+    },
     done() {
       clearTimeout(timer);
       caller?.removeEventListener('abort', follow);

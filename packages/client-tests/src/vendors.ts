@@ -54,7 +54,7 @@ export async function openTarget(
     vendor,
     url: sandbox.url,
     control: sandbox.control,
-    fetch: (request) => fetch(request),
+    fetch: (request, init) => fetch(request, init),
     allowInsecureHttp: false,
     credentials: { ...sandbox.credentials },
     close: () => sandbox.close(),

@@ -82,10 +82,10 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
   }
   const accept = `application/vnd.cloudlx.${apiVersion}+json`;
   // The vendor media type goes on every request unless a call chose its own.
-  const vendorFetch: RequestFetch = (request) => {
+  const vendorFetch: RequestFetch = (request, init) => {
     const current = request.headers.get('accept');
     if (current === null || current === '*/*') request.headers.set('Accept', accept);
-    return send(request);
+    return send(request, init);
   };
 
   // Token requests go through a typed client of the same spec, without the auth layer.
