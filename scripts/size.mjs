@@ -2,12 +2,12 @@
 // `pnpm size`: the size budgets, minified + gzipped with size-limit (esbuild), our own
 // dependencies bundled, openapi-fetch excluded.
 //  - @tokenwire/auth-middleware, everything its main entry exports: .size-limit.json's
-//    limit. The goal was 3 kB; the main entry measures about 5.3 kB (single-flight, proactive
-//    and reactive refresh, fallback, rotation, timeouts, redaction, typed errors, response
-//    validation). `pnpm size:floor` shows that with every string literal emptied the main
-//    entry still bundles to about 3.9 kB and `createTokenAuth` alone to 3.3 kB, so 3 kB
-//    cannot be met without dropping required behaviour; the enforced limit sits just above
-//    today's size, so nothing grows unnoticed.
+//    limit. With retries, per-attempt timeouts and the typed transport errors the main
+//    entry measures about 8.7 kB (7.2 kB for `createTokenAuth` alone). The issue that added
+//    them asked for 6 kB; `pnpm size:floor` shows that with every string literal emptied
+//    the main entry still bundles to about 6.5 kB (5.5 kB for `createTokenAuth`), so 6 kB
+//    cannot be met without dropping required behaviour or every message. The enforced
+//    limit sits just above today's size, so nothing grows unnoticed.
 //  - each vendor client on top of auth-middleware: its `create<Vendor>Client` bundle minus a
 //    bundle of exactly the main-entry exports that client imports (so the vendor-kit
 //    subpath, which only vendor clients use, counts as theirs): at most 2 kB.

@@ -50,3 +50,4 @@ export {
   RequestAbortedError,
   RequestTimeoutError,
 } from './transport-errors';
+export { withTypedErrors } from './typed-client';

@@ -17,4 +17,3 @@ export {
   stringOption,
   tokenControls,
 } from './client-options';
-export { withTypedErrors } from './typed-client';

@@ -4,6 +4,7 @@ import {
   type GrantStrategy,
   InvalidOptionsError,
   processOAuth2TokenResponse,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware';
 import {
   apiKeyControls,
@@ -16,7 +17,6 @@ import {
   staticAuthOptions,
   stringOption,
   tokenControls,
-  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { CloudCxApiError } from './errors';

@@ -4,6 +4,7 @@ import {
   InvalidOptionsError,
   processOAuth2TokenResponse,
   type RequestFetch,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware';
 import {
   baseUrlOption,
@@ -14,7 +15,6 @@ import {
   splitClientOptions,
   stringOption,
   tokenControls,
-  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated/schema';

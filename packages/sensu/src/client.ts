@@ -13,6 +13,7 @@ import {
   type TokenAuth,
   type TokenSet,
   tokenEndpointError,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware';
 import {
   ApiResponseError,
@@ -25,7 +26,6 @@ import {
   staticAuthOptions,
   stringOption,
   tokenControls,
-  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './generated/schema';
