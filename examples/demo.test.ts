@@ -18,6 +18,7 @@ describe('the main command demo (--once)', () => {
     expect(stdout).toContain('token-endpoint calls for the whole burst: 1');
     expect(stdout).toMatch(/API-key call: HTTP 200, 0 token requests/);
     expect(stdout).toContain('CredentialsRejectedError [CREDENTIALS_REJECTED]');
+    expect(stdout).toMatch(/transient 503 retried after 1\.\d s: HTTP 200, 2 attempts/);
     expect(stdout).not.toContain('FAIL');
     expect(stdout).toContain('Demo finished: every step behaved.');
     // No secret of the default sandbox credentials is printed by the demo.

@@ -1,7 +1,7 @@
 // The main command's demo: starts the sandboxes (and, unless --once, the Prism mocks and the
 // docs server), then walks through each vendor: authenticate, call a typed endpoint, revoke
-// the tokens and watch the transparent refresh, an API-key call, and the typed error for
-// wrong credentials. `--once` runs the demo and exits (0 when every step behaved).
+// the tokens and watch the transparent refresh, an API-key call, the typed error for wrong
+// credentials, and a transient 503 retried after its Retry-After. `--once` runs the demo and exits (0 when every step behaved).
 import { AuthError, createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
 import {
@@ -82,6 +82,19 @@ async function narrate(section: Section, sandbox: RunningSandbox): Promise<void>
   check(
     error instanceof AuthError && error.code === 'CREDENTIALS_REJECTED',
     'wrong credentials give a typed error',
+  );
+
+  control.injectFault({ kind: 'unavailable', retryAfterSeconds: 1, count: 1, routes: 'api' });
+  const served = control.counters().faultsServed;
+  const started = performance.now();
+  const retried = await section.call();
+  const waited = (performance.now() - started) / 1000;
+  line(
+    `5. The API answered 503 with Retry-After: 1 to the next call; the client waited and retried:`,
+  );
+  check(
+    retried.status === 200 && control.counters().faultsServed - served === 1 && waited >= 1,
+    `transient 503 retried after ${waited.toFixed(1)} s: HTTP ${retried.status}, 2 attempts`,
   );
 }
 
