@@ -6,6 +6,7 @@ import { assignFields } from './errors';
  * the vendor gave its own (CloudCX envelopes). The raw Response is non-enumerable.
  */
 export class ApiResponseError extends Error {
+  override name = 'ApiResponseError';
   declare readonly code: string;
   declare readonly status: number;
   /** The vendor's body (parsed JSON or text), when there was one. */
@@ -17,7 +18,6 @@ export class ApiResponseError extends Error {
     details: { status: number; code?: string; body?: unknown; response?: Response },
   ) {
     super(message);
-    this.name = new.target.name;
     this.code = details.code ?? `HTTP_${details.status}`;
     this.status = details.status;
     this.body = details.body;

@@ -325,7 +325,7 @@ describe('token-endpoint requests are never intercepted', () => {
 });
 
 describe('wrapFetch details', () => {
-  it('forwards the second fetch argument (openapi-fetch requestInitExt) to the inner fetch, on the replay too', async () => {
+  it('forwards the second fetch argument (openapi-fetch requestInitExt) to the inner fetch, with the attempt signal, on the replay too', async () => {
     const clock = new FakeClock();
     const server = new FakeOAuthServer({ clock });
     const auth = createTokenAuth({
@@ -344,7 +344,9 @@ describe('wrapFetch details', () => {
     });
     await revokeCurrentToken(auth, server);
     await client.GET('/things');
-    expect(seen).toEqual([{ dispatcher: 'custom' }, { dispatcher: 'custom' }]);
+    // With the attempt's signal (the caller's plus the per-attempt timeout) beside it.
+    const forwarded = { dispatcher: 'custom', signal: expect.any(AbortSignal) };
+    expect(seen).toEqual([forwarded, forwarded]);
   });
 
   it('a ReadableStream body is teed by Request.clone before the first send, so the replay resends the same bytes', async () => {

@@ -23,7 +23,7 @@ import { abortable } from './single-flight';
 import { attemptSignal, timeoutOption } from './timeout';
 import { tokenEndpointError } from './token-response';
 import type { TokenSet } from './token-set';
-import { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
+import { deriveStoreKey, MemoryTokenStore, type StoreLease, type TokenStore } from './token-store';
 import { assertSecureUrl } from './transport';
 import { originOf } from './transport-errors';
 
@@ -54,6 +54,15 @@ export interface TokenManagerOptions {
   logger?: AuthLogger;
 }
 
+/** How a flight reads and writes the tokens: through the fleet's lease, or the store itself. */
+interface TokenIO {
+  read(): Promise<TokenSet | undefined>;
+  /** False when the write was refused (the lease was lost): nothing was written. */
+  write(tokens: TokenSet): Promise<boolean>;
+}
+
+/** A lease outlives the token request timeout by this much. */
+const LEASE_MARGIN_MS = 5_000;
 /** A token with less than this left on arrival is still used this long (skew aside). */
 const MIN_LIFETIME_MS = 1_000;
 /** How many recently seen tokens are remembered to mask them in errors. */
@@ -150,7 +159,7 @@ export class TokenManager {
     const key = this.#knownKey ?? (await this.key());
     return (
       this.#usable(key, await this.store.get(key)) ??
-      this.#fly(key, () => this.#renewStale(key), signal)
+      this.#fly(key, () => this.#underLease(key, (io) => this.#renewStale(key, io)), signal)
     );
   }
 
@@ -164,10 +173,21 @@ export class TokenManager {
   ): Promise<TokenSet> {
     const key = await this.key();
     this.#coordinator.refuse(key, rejectedAccessToken);
+    this.store.coordination?.refuse(key, rejectedAccessToken).catch((error: unknown) => {
+      this.#log(
+        'warn',
+        `could not tell the other processes of the refusal: ${messageOf(error)}`,
+        {},
+      );
+    });
     for (let round = 0; ; round++) {
       const current = this.#usable(key, await this.store.get(key));
       if (current) return current;
-      const tokens = await this.#fly(key, () => this.#renewStale(key, rejectedAccessToken), signal);
+      const tokens = await this.#fly(
+        key,
+        () => this.#underLease(key, (io) => this.#renewStale(key, io, rejectedAccessToken)),
+        signal,
+      );
       // A flight that read the store before the 401 was recorded can hand back the very
       // token that was refused (another process wrote it meanwhile); ask once more, which
       // starts a flight that sees the refusal. A server that re-issues the same token gets
@@ -179,7 +199,11 @@ export class TokenManager {
   /** Forces a refresh now (or a new grant when there is no refresh token). Single-flight. */
   async refresh(signal?: AbortSignal | null): Promise<TokenSet> {
     const key = await this.key();
-    return this.#fly(key, async () => this.#renew(key, await this.store.get(key)), signal);
+    return this.#fly(
+      key,
+      () => this.#underLease(key, async (io) => this.#renew(key, await io.read(), io)),
+      signal,
+    );
   }
 
   /** Forgets the stored tokens; the next request acquires new ones. */
@@ -214,11 +238,57 @@ export class TokenManager {
     logLine(this.#logger, level, message, { strategy: this.strategy.name, ...fields });
   }
 
+  /** Whether this process, or (through the store) another one, saw the API refuse `token`. */
+  #isRefused(key: string, token: string): boolean {
+    return (
+      this.#coordinator.isRefused(key, token) ||
+      (this.store.coordination?.isRefused(key, token) ?? false)
+    );
+  }
+
   /** `tokens` when fresh and not refused by the API since they were stored. */
   #usable(key: string, tokens: TokenSet | undefined): TokenSet | undefined {
-    return tokens && this.isFresh(tokens) && !this.#coordinator.isRefused(key, tokens.accessToken)
+    return tokens && this.isFresh(tokens) && !this.#isRefused(key, tokens.accessToken)
       ? tokens
       : undefined;
+  }
+
+  /**
+   * Runs a flight's `work` under the fleet-wide lease when the store coordinates processes
+   * (reads and writes then go through the lease), else straight on the store. A lease that
+   * cannot be had (the store's backend is down) leaves this process's own coordination.
+   */
+  async #underLease(key: string, work: (io: TokenIO) => Promise<TokenSet>): Promise<TokenSet> {
+    const { coordination } = this.store;
+    const direct: TokenIO = {
+      read: () => this.store.get(key),
+      write: async (tokens) => {
+        await this.store.set(key, tokens);
+        return true;
+      },
+    };
+    if (!coordination) return work(direct);
+    const ttlMs = (this.#timeoutMs || 30_000) + LEASE_MARGIN_MS;
+    // The wait is bounded: a holder that died frees the lease within ttlMs.
+    const wait = attemptSignal(undefined, 2 * ttlMs);
+    let lease: StoreLease;
+    try {
+      lease = await coordination.lease(key, { ttlMs, signal: wait.signal });
+    } catch (error) {
+      this.#log(
+        'warn',
+        `the store could not coordinate the other processes (${messageOf(error)}); renewing with this process's coordination only`,
+        {},
+      );
+      return work(direct);
+    } finally {
+      wait.done();
+    }
+    try {
+      return await work({ read: () => lease.read(), write: (tokens) => lease.write(tokens) });
+    } finally {
+      lease.release().catch(() => {});
+    }
   }
 
   /** Joins (or starts) the flight for `key`; `signal` lets this caller stop waiting. */
@@ -240,17 +310,17 @@ export class TokenManager {
    * The flight of getTokens and tokensAfterRejection: re-checks the store, invalidates the
    * refused token if it is still stored, then renews.
    */
-  async #renewStale(key: string, rejected?: string): Promise<TokenSet> {
-    let latest = await this.store.get(key);
+  async #renewStale(key: string, io: TokenIO, rejected?: string): Promise<TokenSet> {
+    let latest = await io.read();
     const current = this.#usable(key, latest);
     if (current) return current;
     if (latest && latest.accessToken === rejected) {
       // Keep the refresh token (and the rejected access token: Sensu's refresh needs it).
       latest = { ...latest, expiresAt: 0 };
-      await this.store.set(key, latest);
+      await io.write(latest);
     }
     try {
-      return await this.#renew(key, latest);
+      return await this.#renew(key, latest, io);
     } catch (error) {
       // A proactive refresh that failed for a passing reason (after its retries) must not
       // fail requests while the current token still works; the next request (inside the
@@ -259,7 +329,7 @@ export class TokenManager {
         !rejected &&
         latest &&
         this.#clock() < (latest.expiresAt ?? Number.NaN) &&
-        !this.#coordinator.isRefused(key, latest.accessToken) &&
+        !this.#isRefused(key, latest.accessToken) &&
         isPassing(error)
       ) {
         this.#log('warn', 'early refresh failed; using the current token until it expires', {
@@ -275,13 +345,13 @@ export class TokenManager {
    * Refresh (when there is a refresh token); on a refused or broken refresh, or without one,
    * the primary grant.
    */
-  async #renew(key: string, current: TokenSet | undefined): Promise<TokenSet> {
+  async #renew(key: string, current: TokenSet | undefined, io: TokenIO): Promise<TokenSet> {
     if (current) this.#remember(current);
     try {
       const { refresh } = this.strategy;
       if (current?.refreshToken !== undefined && refresh) {
         try {
-          return await this.#grant(key, refresh as GrantStep<never>, current);
+          return await this.#grant(key, io, refresh as GrantStep<never>, current);
         } catch (error) {
           const broken = error instanceof InvalidTokenResponseError;
           if (!broken && !(this.strategy.isRefreshRejected ?? refusedByServer)(error)) throw error;
@@ -294,7 +364,7 @@ export class TokenManager {
           );
         }
       }
-      return await this.#acquire(key);
+      return await this.#acquire(key, io);
     } catch (error) {
       this.reportError(error);
       throw error;
@@ -302,9 +372,9 @@ export class TokenManager {
   }
 
   /** The primary grant; a refusal of the credentials becomes a CredentialsRejectedError. */
-  async #acquire(key: string): Promise<TokenSet> {
+  async #acquire(key: string, io: TokenIO): Promise<TokenSet> {
     try {
-      return await this.#grant(key, this.strategy.acquire as GrantStep<never>);
+      return await this.#grant(key, io, this.strategy.acquire as GrantStep<never>);
     } catch (error) {
       if (
         !(error instanceof TokenEndpointError) ||
@@ -324,7 +394,12 @@ export class TokenManager {
    * One token grant: the request, retried on transient failures (all inside the caller's
    * flight, so every waiter shares one schedule), then stored.
    */
-  async #grant(key: string, step: GrantStep<never>, input?: TokenSet): Promise<TokenSet> {
+  async #grant(
+    key: string,
+    io: TokenIO,
+    step: GrantStep<never>,
+    input?: TokenSet,
+  ): Promise<TokenSet> {
     for (const url of this.strategy.tokenUrls) {
       assertSecureUrl(url, this.#insecure, 'the token endpoint');
     }
@@ -354,7 +429,7 @@ export class TokenManager {
         await this.#retry.sleep(delayMs);
         continue;
       }
-      return this.#save(key, next, input, now);
+      return this.#save(key, io, next, input, now);
     }
   }
 
@@ -418,6 +493,7 @@ export class TokenManager {
    */
   async #save(
     key: string,
+    io: TokenIO,
     next: TokenSet,
     input: TokenSet | undefined,
     now: number,
@@ -427,7 +503,16 @@ export class TokenManager {
       issued || !input?.refreshToken ? next : { ...next, refreshToken: input.refreshToken };
     const tokens = this.#withUsableLifetime(rotated, now);
     this.#coordinator.stored(key, tokens.accessToken);
-    await this.store.set(key, tokens);
+    if (!(await io.write(tokens))) {
+      // The lease expired and another process took it: its tokens are newer than ours.
+      this.#log(
+        'warn',
+        'the lease was lost before the new tokens were stored; not storing them',
+        {},
+      );
+      const theirs = this.#usable(key, await io.read());
+      if (theirs) return theirs;
+    }
     const { expiresAt } = tokens;
     const grant = input ? 'refresh' : 'acquire';
     safely(() =>

@@ -4,11 +4,63 @@ import type { TokenSet } from './token-set';
  * Where token sets live between requests. Implement it over Redis, a file or a KV store to
  * share tokens across processes; every method may be async. Keys are opaque strings made by
  * {@link deriveStoreKey}: they never contain a secret.
+ *
+ * A store shared by several processes should also implement {@link StoreCoordination}
+ * (`coordination`): without it, each process coordinates only its own requests, so N
+ * processes make N token calls per expiry and race on rotating refresh tokens.
  */
 export interface TokenStore {
+  /** The stored tokens, or undefined. On the hot path of every request: keep it local. */
   get(key: string): Promise<TokenSet | undefined>;
   set(key: string, tokens: TokenSet): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Fleet-wide coordination of flights and refusals, for a store shared across processes. */
+  readonly coordination?: StoreCoordination;
+}
+
+/**
+ * How the token managers of many processes sharing one store agree. The contract:
+ * - **One flight per key, fleet-wide.** A manager about to call the token endpoint first
+ *   takes the key's lease, then re-reads the tokens through the lease (another process may
+ *   have renewed them meanwhile) and calls the endpoint only if they are still not usable.
+ *   `lease` waits while another process holds the lease (by a notification or a bounded
+ *   poll); a holder that dies blocks the others at most `ttlMs`.
+ * - **Refusals.** When the API refuses an access token (401), `refuse` makes every process
+ *   stop sending it (`isRefused`), so they wait for one renewal instead of starting their own.
+ * - **Rotation safety.** Tokens renewed under a lease are written with `lease.write`, which
+ *   writes only while the lease is still held (a fenced write): a slow holder whose lease
+ *   expired cannot overwrite newer tokens, and a rotated refresh token is never stored back.
+ *
+ * A manager that cannot take a lease (the store's backend is down: `lease` rejects) goes on
+ * with its in-process coordination alone, and says so through its logger.
+ */
+export interface StoreCoordination {
+  /** Takes the lease on `key`, waiting while another process holds it, until `signal` aborts. */
+  lease(key: string, options: LeaseOptions): Promise<StoreLease>;
+  /** Tells every process that the API refused `accessToken` for `key`. */
+  refuse(key: string, accessToken: string): Promise<void>;
+  /** Whether any process reported `accessToken` refused. Synchronous: answer from local state. */
+  isRefused(key: string, accessToken: string): boolean;
+}
+
+export interface LeaseOptions {
+  /**
+   * How long the lease lives if its holder dies. The store keeps a live holder's lease alive
+   * (renewing it while held), so a long flight with retries does not lose it.
+   */
+  readonly ttlMs: number;
+  /** Aborts the wait for the lease. */
+  readonly signal: AbortSignal;
+}
+
+/** A held lease on one key. */
+export interface StoreLease {
+  /** The tokens as stored now, read from the shared store itself (never a stale local copy). */
+  read(): Promise<TokenSet | undefined>;
+  /** Writes `tokens` only while this lease is still held; false (nothing written) when it was lost. */
+  write(tokens: TokenSet): Promise<boolean>;
+  /** Gives the lease up (only if still held by this holder). */
+  release(): Promise<void>;
 }
 
 /** The default store: a Map in this process. */

@@ -6,6 +6,7 @@ import { ApiResponseError } from '@tokenwire/auth-middleware/vendor-kit';
  * `message`.
  */
 export class CloudCxApiError extends ApiResponseError {
+  override name = 'CloudCxApiError';
   readonly vendorMessage: string | null;
 
   constructor(code: string, vendorMessage: string | null, status: number, response?: Response) {
