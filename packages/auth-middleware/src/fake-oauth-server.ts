@@ -305,3 +305,29 @@ export function oauthStrategy(options: StrategyOptions): GrantStrategy {
 }
 
 export { json as jsonResponse };
+
+/**
+ * A retry `sleep` that waits for nothing and records each wait it was asked for; like the
+ * real one, it rejects with the signal's reason when the signal has aborted.
+ */
+export function recordingSleep(): {
+  readonly waits: number[];
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+} {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: async (ms, signal) => {
+      waits.push(ms);
+      signal?.throwIfAborted();
+    },
+  };
+}
+
+/** What Node's fetch throws when it cannot connect: `TypeError: fetch failed`, the system error as cause. */
+export function fetchFailed(
+  code = 'ECONNREFUSED',
+  detail = `connect ${code} 127.0.0.1:1`,
+): TypeError {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(detail), { code }) });
+}

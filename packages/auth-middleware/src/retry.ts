@@ -113,6 +113,18 @@ export function resolveRetry(options: RetryOptions | false | undefined): RetryPo
     sleep: sleepOption = sleep,
     random = Math.random,
   } = options ?? {};
+  if (!Array.isArray(methods) || !methods.every((method) => typeof method === 'string')) {
+    throw new InvalidOptionsError(
+      'retry.methods',
+      `retry.methods must be an array of HTTP methods such as ['GET', 'PUT'].`,
+    );
+  }
+  if (!Array.isArray(statuses) || !statuses.every((status) => Number.isInteger(status))) {
+    throw new InvalidOptionsError(
+      'retry.statuses',
+      'retry.statuses must be an array of HTTP statuses such as [429, 503].',
+    );
+  }
   return {
     maxRetries: count(maxRetries, 'maxRetries', 2),
     initialDelayMs: count(initialDelayMs, 'initialDelayMs', 500),
@@ -153,5 +165,5 @@ export function retryDelay(
 ): number | undefined {
   if (asked !== undefined) return asked <= policy.maxRetryAfterMs ? asked : undefined;
   const backoff = Math.min(policy.initialDelayMs * 2 ** retry, policy.maxDelayMs);
-  return Math.round(backoff * (1 - policy.random() * 0.25));
+  return Math.ceil(backoff * (1 - policy.random() * 0.25));
 }

@@ -31,48 +31,79 @@ export interface AttemptSignal {
    * Covers a fetch that ignores the signal it was given.
    */
   race<T>(promise: Promise<T>): Promise<T>;
-  /** Stops the timer and the link to the caller's signal. Call it once the attempt is over. */
+  /**
+   * Stops the timer once the response headers are in (the timeout bounds the wait for them).
+   * The link to the caller's signal stays, so aborting the call still stops the body.
+   */
   done(): void;
 }
 
 /**
- * Links a new signal to `caller` and arms a `timeoutMs` timer on it (none when 0). Built on
- * `setTimeout`, not `AbortSignal.timeout`, so fake timers in tests drive it too.
+ * Per caller signal, the attempt controllers that follow it. Held weakly: an attempt whose
+ * response was read (or dropped) is collected, so a long-lived caller signal (an app's
+ * shutdown signal passed to every call) gathers neither listeners nor controllers.
+ */
+const followers = new WeakMap<AbortSignal, Set<WeakRef<AbortController>>>();
+/** Dead entries are swept from a follower set once it grows past this. */
+const SWEEP_AT = 32;
+
+/**
+ * Makes `controller` abort when `caller` does, for as long as the controller lives: after
+ * the response headers too, so aborting the call still stops the body.
+ */
+function follow(caller: AbortSignal, controller: AbortController): void {
+  let attempts = followers.get(caller);
+  if (!attempts) {
+    const linked = new Set<WeakRef<AbortController>>();
+    attempts = linked;
+    followers.set(caller, linked);
+    caller.addEventListener(
+      'abort',
+      () => {
+        for (const attempt of linked) attempt.deref()?.abort(caller.reason);
+        linked.clear();
+      },
+      { once: true },
+    );
+  }
+  if (attempts.size >= SWEEP_AT) {
+    for (const attempt of attempts) if (!attempt.deref()) attempts.delete(attempt);
+  }
+  attempts.add(new WeakRef(controller));
+}
+
+/**
+ * A new signal that follows `caller` and aborts after `timeoutMs` (no timer when 0). Built
+ * on `setTimeout`, not `AbortSignal.timeout`, so fake timers in tests drive it too.
  */
 export function attemptSignal(
   caller: AbortSignal | null | undefined,
   timeoutMs: number,
 ): AttemptSignal {
   const controller = new AbortController();
+  const { signal } = controller;
   let fired = false;
-  let rejectRace: ((reason: unknown) => void) | undefined;
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    rejectRace?.(reason);
-  };
-  const follow = () => abort(caller?.reason);
-  if (caller?.aborted) follow();
-  else caller?.addEventListener('abort', follow, { once: true });
+  if (caller?.aborted) controller.abort(caller.reason);
+  else if (caller) follow(caller, controller);
   const timer =
     timeoutMs > 0
       ? setTimeout(() => {
           fired = true;
-          abort(new DOMException('The attempt timed out.', 'TimeoutError'));
+          controller.abort(new DOMException('The attempt timed out.', 'TimeoutError'));
         }, timeoutMs)
       : undefined;
   return {
-    signal: controller.signal,
+    signal,
     timedOut: () => fired,
     race(promise) {
-      if (controller.signal.aborted) return Promise.reject(controller.signal.reason);
+      if (signal.aborted) return Promise.reject(signal.reason);
       const aborted = new Promise<never>((_resolve, reject) => {
-        rejectRace = reject;
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       });
       return Promise.race([promise, aborted]);
     },
     done() {
       clearTimeout(timer);
-      caller?.removeEventListener('abort', follow);
     },
   };
 }

@@ -9,6 +9,10 @@ export const originOf = (url: string): string => {
   }
 };
 
+/** `text` with every URL in it cut to its origin (some runtimes quote the whole URL). */
+const originsOnly = (text: string) =>
+  text.replace(/\b[a-z][a-z\d+.-]*:\/\/[^\s()<>'"`]+/gi, (url) => originOf(url));
+
 /**
  * The API could not be reached, or the connection dropped before a response: refused,
  * unknown host, reset, TLS failure. `systemCode` tells them apart when the runtime says
@@ -25,7 +29,7 @@ export class ConnectionError extends AuthError {
     const systemCode = systemCodeOf(cause);
     super(
       'CONNECTION_FAILED',
-      `The connection to ${origin} failed${systemCode ? ` (${systemCode})` : ''}: ${messageOf(cause)}. Check the base URL, the network and the server.`,
+      `The connection to ${origin} failed${systemCode ? ` (${systemCode})` : ''}: ${originsOnly(messageOf(cause))}. Check the base URL, the network and the server.`,
       { cause },
     );
     this.origin = origin;
