@@ -3,8 +3,9 @@ import { createServer, type ServerResponse } from 'node:http';
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallOptions, createStaticAuth, createTokenAuth, type RequestFetch } from './auth';
-import { FakeClock, FakeOAuthServer, oauthStrategy } from './fake-oauth-server';
+import { API_BASE, deferred, FakeClock, FakeOAuthServer, oauthStrategy } from './fake-oauth-server';
 import type { TestPaths } from './openapi-test-paths';
+import { RequestAbortedError } from './transport-errors';
 
 /**
  * A real loopback API whose answers send their headers and a first chunk at once, then hold
@@ -104,4 +105,36 @@ describe("the caller's AbortSignal, once the response headers are in", () => {
       return (await client.GET('/things', { signal, parseAs: 'stream' })).response.body;
     });
   });
+});
+
+describe('an abort while the one 401 replay waits for its new token', () => {
+  it.each(['wrapFetch', 'middleware'] as const)(
+    '%s: rejects with RequestAbortedError, never the bare DOMException',
+    async (form) => {
+      const clock = new FakeClock();
+      const server = new FakeOAuthServer({ clock });
+      const auth = createTokenAuth({
+        strategy: oauthStrategy({ fetch: server.fetch }),
+        clock: clock.read,
+      });
+      await auth.getAccessToken();
+      server.revokeAllAccessTokens();
+      // The renewal after the 401 hangs until the test is over.
+      const gate = deferred();
+      server.tokenGate = gate.promise;
+      const client = createClient<TestPaths>({
+        baseUrl: API_BASE,
+        fetch: form === 'wrapFetch' ? auth.wrapFetch(server.fetch) : server.fetch,
+      });
+      if (form === 'middleware') client.use(auth.middleware);
+      const controller = new AbortController();
+      const call = client.GET('/things', { signal: controller.signal }).catch((e: unknown) => e);
+      while (server.tokenCalls.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+      controller.abort();
+      const error = await call;
+      gate.resolve();
+      expect(error).toBeInstanceOf(RequestAbortedError);
+      expect(error).toMatchObject({ name: 'AbortError', code: 'REQUEST_ABORTED' });
+    },
+  );
 });

@@ -114,13 +114,7 @@ class Exchange {
   /** Strips the retry header, puts credentials on, and returns the first request to send. */
   async start(request: Request): Promise<Request> {
     [this.#policy, this.#maxRetries] = retriesFor(request, this.#settings.retry);
-    try {
-      this.#tokens = await this.#credentials.apply(request);
-    } catch (error) {
-      throw this.#caller.aborted && !(error instanceof AuthError)
-        ? new RequestAbortedError(this.#caller.reason)
-        : error;
-    }
+    this.#tokens = await this.#unlessAborted(this.#credentials.apply(request));
     return this.#arm(request);
   }
 
@@ -188,6 +182,17 @@ class Exchange {
     return outcome.response;
   }
 
+  /** `work`, whose rejection after the caller's abort (the abort's reason) is typed. */
+  async #unlessAborted<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw this.#caller.aborted && !(error instanceof AuthError)
+        ? new RequestAbortedError(this.#caller.reason)
+        : error;
+    }
+  }
+
   #canReplay(): boolean {
     return !this.#replayed && !!this.#tokens && !!this.#credentials.renew;
   }
@@ -204,7 +209,9 @@ class Exchange {
       this.#replayed = true;
       let tokens: TokenSet;
       try {
-        tokens = await this.#credentials.renew(this.#current, this.#tokens, response);
+        tokens = await this.#unlessAborted(
+          this.#credentials.renew(this.#current, this.#tokens, response),
+        );
       } finally {
         // Nobody will read the refused answer's body; one already locked or gone is fine.
         response.body?.cancel().catch(() => {});
