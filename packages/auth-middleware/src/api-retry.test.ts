@@ -1,10 +1,13 @@
-import createClient, { type Client } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { type Auth, createStaticAuth, createTokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
 import {
   API_BASE,
+  AUTH_KINDS,
+  type AuthKind,
   CLIENT_SECRET,
+  clientThrough,
   deferred,
   FakeClock,
   FakeOAuthServer,
@@ -25,13 +28,8 @@ interface RetryPaths {
   '/things': Things & { head: Things['get']; options: Things['get'] };
 }
 
-type Kind = 'token wrapFetch' | 'token middleware' | 'static wrapFetch' | 'static middleware';
-const KINDS: Kind[] = [
-  'token wrapFetch',
-  'token middleware',
-  'static wrapFetch',
-  'static middleware',
-];
+type Kind = AuthKind;
+const KINDS = AUTH_KINDS;
 const TOKEN_KINDS: Kind[] = ['token wrapFetch', 'token middleware'];
 
 interface SetupOptions {
@@ -70,13 +68,7 @@ function setup(kind: Kind, options: SetupOptions = {}) {
     attempts.push(request.method);
     return server.fetch(init?.signal ? new Request(request, { signal: init.signal }) : request);
   };
-  let client: Client<RetryPaths>;
-  if (kind.endsWith('wrapFetch')) {
-    client = createClient<RetryPaths>({ baseUrl: API_BASE, fetch: auth.wrapFetch(apiFetch) });
-  } else {
-    client = createClient<RetryPaths>({ baseUrl: API_BASE, fetch: apiFetch });
-    client.use(auth.middleware);
-  }
+  const { client } = clientThrough<RetryPaths>(kind, auth, apiFetch);
   return { clock, server, auth, client, waits, events, lines, staticKey, attempts, apiFetch };
 }
 

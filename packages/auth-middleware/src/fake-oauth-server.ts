@@ -4,6 +4,8 @@
  * that talks to them. The server is stateful: it issues, expires, revokes and rotates
  * tokens, and records every call so tests can assert on exactly what was sent.
  */
+import createClient, { type Client } from 'openapi-fetch';
+import type { Auth, RequestFetch } from './exchange';
 import type { GrantStrategy } from './grant';
 import { processOAuth2TokenResponse } from './token-response';
 
@@ -330,4 +332,33 @@ export function fetchFailed(
   detail = `connect ${code} 127.0.0.1:1`,
 ): TypeError {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(detail), { code }) });
+}
+
+/** The four ways an Auth meets a client: tokens or fixed credentials, wrapFetch or middleware. */
+export type AuthKind =
+  | 'token wrapFetch'
+  | 'token middleware'
+  | 'static wrapFetch'
+  | 'static middleware';
+export const AUTH_KINDS: readonly AuthKind[] = [
+  'token wrapFetch',
+  'token middleware',
+  'static wrapFetch',
+  'static middleware',
+];
+
+/** An openapi-fetch client over `fetch` whose calls go through `auth` in the form `kind` names. */
+export function clientThrough<Paths extends {}>(
+  kind: AuthKind,
+  auth: Auth,
+  fetch: RequestFetch,
+  baseUrl = API_BASE,
+): { client: Client<Paths>; fetch: RequestFetch } {
+  if (kind.endsWith('wrapFetch')) {
+    const wrapped = auth.wrapFetch(fetch);
+    return { client: createClient<Paths>({ baseUrl, fetch: wrapped }), fetch: wrapped };
+  }
+  const client = createClient<Paths>({ baseUrl, fetch });
+  client.use(auth.middleware);
+  return { client, fetch };
 }

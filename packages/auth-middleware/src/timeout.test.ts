@@ -1,9 +1,11 @@
-import createClient, { type Client } from 'openapi-fetch';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Auth, createStaticAuth, createTokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
 import {
   API_BASE,
+  AUTH_KINDS,
+  type AuthKind,
+  clientThrough,
   FakeClock,
   FakeOAuthServer,
   jsonResponse,
@@ -90,13 +92,8 @@ describe('attemptSignal', () => {
   });
 });
 
-type Kind = 'token wrapFetch' | 'token middleware' | 'static wrapFetch' | 'static middleware';
-const KINDS: Kind[] = [
-  'token wrapFetch',
-  'token middleware',
-  'static wrapFetch',
-  'static middleware',
-];
+type Kind = AuthKind;
+const KINDS = AUTH_KINDS;
 
 /**
  * An attempt that answers 200 after `ms` (of fake time), unless its signal aborts first. Like
@@ -158,13 +155,7 @@ async function setup(
     if (answer) return answer(request, signal);
     return server.fetch(request);
   };
-  let client: Client<TestPaths>;
-  if (kind.endsWith('wrapFetch')) {
-    client = createClient<TestPaths>({ baseUrl: API_BASE, fetch: auth.wrapFetch(apiFetch) });
-  } else {
-    client = createClient<TestPaths>({ baseUrl: API_BASE, fetch: apiFetch });
-    client.use(auth.middleware);
-  }
+  const { client } = clientThrough<TestPaths>(kind, auth, apiFetch);
   return { server, client, answers, sent, waits, events };
 }
 

@@ -1,11 +1,13 @@
 /// <reference types="node" />
 import { createServer } from 'node:net';
-import createClient, { type Client } from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { type Auth, createStaticAuth, createTokenAuth, type RequestFetch } from './auth';
 import { AuthError, systemCodeOf, TokenEndpointError } from './errors';
 import {
   API_BASE,
+  AUTH_KINDS,
+  type AuthKind,
+  clientThrough,
   FakeClock,
   FakeOAuthServer,
   fetchFailed,
@@ -35,13 +37,8 @@ async function refusedPort(): Promise<number> {
   return address.port;
 }
 
-type Kind = 'token wrapFetch' | 'token middleware' | 'static wrapFetch' | 'static middleware';
-const KINDS: Kind[] = [
-  'token wrapFetch',
-  'token middleware',
-  'static wrapFetch',
-  'static middleware',
-];
+type Kind = AuthKind;
+const KINDS = AUTH_KINDS;
 
 /** A client of `kind` whose API calls go to `apiFetch`, and whose token requests to the fake server. */
 function clientFor(kind: Kind, apiFetch: RequestFetch, baseUrl = API_BASE) {
@@ -54,13 +51,7 @@ function clientFor(kind: Kind, apiFetch: RequestFetch, baseUrl = API_BASE) {
         retry: false,
       })
     : createStaticAuth({ headers: { Authorization: 'Key static-key-1' }, retry: false });
-  let client: Client<TestPaths>;
-  if (kind.endsWith('wrapFetch')) {
-    client = createClient<TestPaths>({ baseUrl, fetch: auth.wrapFetch(apiFetch) });
-  } else {
-    client = createClient<TestPaths>({ baseUrl, fetch: apiFetch });
-    client.use(auth.middleware);
-  }
+  const { client } = clientThrough<TestPaths>(kind, auth, apiFetch, baseUrl);
   return { client, server };
 }
 
@@ -177,13 +168,8 @@ describe('withTypedErrors: bodies openapi-fetch cannot read', () => {
       ? createTokenAuth({ strategy: oauthStrategy({ fetch: server.fetch }), clock: clock.read })
       : createStaticAuth({ headers: { Authorization: 'Key static-key-1' } });
     const apiFetch: RequestFetch = async () => answer();
-    if (kind.endsWith('wrapFetch')) {
-      const fetch = auth.wrapFetch(apiFetch);
-      return withTypedErrors(createClient<TestPaths>({ baseUrl: API_BASE, fetch }), fetch);
-    }
-    const client = createClient<TestPaths>({ baseUrl: API_BASE, fetch: apiFetch });
-    client.use(auth.middleware);
-    return withTypedErrors(client, apiFetch);
+    const { client, fetch } = clientThrough<TestPaths>(kind, auth, apiFetch);
+    return withTypedErrors(client, fetch);
   }
 
   const html = (withLength: boolean) => () =>
