@@ -1,12 +1,13 @@
 // Retries, timeouts, clock skew and odd token lifetimes, against each vendor's sandbox over
 // loopback HTTP, through the published client entry points.
+
+import { createServer } from 'node:http';
 import {
   ConnectionError,
   InvalidResponseBodyError,
   RequestTimeoutError,
   TokenRequestError,
 } from '@tokenwire/auth-middleware';
-import { createServer } from 'node:http';
 import { type AdvertisedLifetime, createManualClock } from '@tokenwire/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adapters, openTarget, type Target } from './vendors';

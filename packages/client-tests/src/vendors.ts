@@ -1,5 +1,11 @@
 // One adapter per vendor, so every scenario runs the same way against all three clients.
-import type { AuthHooks, AuthLogger, RequestFetch, RetryOptions } from '@tokenwire/auth-middleware';
+import type {
+  AuthHooks,
+  AuthLogger,
+  RequestFetch,
+  RetryOptions,
+  TokenStore,
+} from '@tokenwire/auth-middleware';
 import type { ClientAuthControls } from '@tokenwire/auth-middleware/vendor-kit';
 import { createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
@@ -12,16 +18,20 @@ import {
 } from '@tokenwire/sandbox';
 import { createSensuClient } from '@tokenwire/sensu';
 
-/** Where a client sends its requests: a sandbox in this process or over loopback HTTP. */
-export interface Target {
-  vendor: Vendor;
+/** What a client needs to reach a sandbox (also from another process). */
+export interface ClientTarget {
   url: string;
-  control: SandboxControl;
   /** In-process: the sandbox's fetch. Over HTTP: the global fetch. */
   fetch: RequestFetch;
   /** The in-process origin is not loopback, so credentials need the opt-in there. */
   allowInsecureHttp: boolean;
   credentials: Record<string, string>;
+}
+
+/** Where a client sends its requests: a sandbox in this process or over loopback HTTP. */
+export interface Target extends ClientTarget {
+  vendor: Vendor;
+  control: SandboxControl;
   close(): Promise<void>;
 }
 
@@ -70,6 +80,7 @@ export interface ClientExtras {
   retry?: RetryOptions | false;
   refreshSkewMs?: number;
   clock?: () => number;
+  store?: TokenStore;
   baseUrl?: string;
 }
 
@@ -95,7 +106,7 @@ function cred(credentials: Credentials, name: string): string {
   return value;
 }
 
-function common(target: Target, extras: ClientExtras) {
+function common(target: ClientTarget, extras: ClientExtras) {
   return {
     baseUrl: extras.baseUrl ?? target.url,
     fetch: extras.fetch ?? target.fetch,
@@ -107,6 +118,7 @@ function common(target: Target, extras: ClientExtras) {
     ...(extras.retry === undefined ? {} : { retry: extras.retry }),
     ...(extras.refreshSkewMs === undefined ? {} : { refreshSkewMs: extras.refreshSkewMs }),
     ...(extras.clock ? { clock: extras.clock } : {}),
+    ...(extras.store ? { store: extras.store } : {}),
   };
 }
 
@@ -122,9 +134,9 @@ async function postVia(client: object, path: string, body: unknown): Promise<Res
 export interface VendorAdapter {
   vendor: Vendor;
   /** Good password/secret credentials. */
-  client(target: Target, extras?: ClientExtras, override?: Credentials): ClientUnderTest;
+  client(target: ClientTarget, extras?: ClientExtras, override?: Credentials): ClientUnderTest;
   /** The API-key mode, where the vendor has one. */
-  apiKeyClient?(target: Target, extras?: ClientExtras): ClientUnderTest;
+  apiKeyClient?(target: ClientTarget, extras?: ClientExtras): ClientUnderTest;
   /** Credentials with the secret part wrong. */
   wrong(target: Target): Credentials;
   /** The secrets a client of this vendor holds (must never leak). */
