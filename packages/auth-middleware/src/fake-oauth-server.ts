@@ -117,6 +117,9 @@ export class FakeOAuthServer {
   tokenGate: Promise<void> | undefined;
   /** While true, the API refuses every token (a permanently broken token, or a revoked key). */
   apiRejectsEverything = false;
+  /** Refresh tokens presented again after the server rotated them away (reuses). */
+  reuses = 0;
+  readonly #rotatedAway = new Set<string>();
   readonly #options: FakeServerOptions;
   readonly #access = new Map<string, { expiresAt: number | undefined; revoked: boolean }>();
   readonly #refresh = new Set<string>();
@@ -214,6 +217,7 @@ export class FakeOAuthServer {
       if (call.grantType === 'client_credentials') return json(this.issue());
       if (call.grantType === 'refresh_token') {
         const presented = params.get('refresh_token') ?? '';
+        if (this.#rotatedAway.has(presented)) this.reuses += 1;
         if (!this.#refresh.has(presented)) {
           return json(
             { error: 'invalid_grant', error_description: 'The refresh token is invalid.' },
@@ -221,7 +225,10 @@ export class FakeOAuthServer {
           );
         }
         const rotate = this.#options.rotateRefreshTokens ?? true;
-        if (rotate) this.#refresh.delete(presented);
+        if (rotate) {
+          this.#refresh.delete(presented);
+          this.#rotatedAway.add(presented);
+        }
         return json(this.issue(rotate));
       }
       return json({ error: 'unsupported_grant_type' }, 400);
