@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '..');
-const published = ['auth-middleware', 'cloudlx', 'cloudcx', 'sensu', 'sandbox'];
+const published = ['auth-middleware', 'cloudlx', 'cloudcx', 'sensu', 'sandbox', 'redis-store'];
 const typescript = '5.9.3';
 
 /**
@@ -76,6 +76,7 @@ describe('packed packages in a fresh npm project', () => {
     expect(stdout).toMatch(/esm cloudcx 200 \d+ users/);
     expect(stdout).toMatch(/esm sensu 200 \d+ namespaces/);
     expect(stdout).toContain('esm vendor-kit error is InvalidOptionsError: true');
+    expect(stdout).toContain('esm redis-store fails open without Redis: true');
   });
 
   it('runs a CommonJS consumer that require()s the packages', async () => {
@@ -86,5 +87,6 @@ describe('packed packages in a fresh npm project', () => {
     expect(stdout).toMatch(/cjs cloudlx 200 \d+ services/);
     expect(stdout).toMatch(/cjs cloudcx 200 \d+ users/);
     expect(stdout).toMatch(/cjs sensu 200 \d+ namespaces/);
+    expect(stdout).toContain('cjs redis-store loads: true');
   });
 });

@@ -3,6 +3,7 @@ const { createCloudLxClient } = require('@tokenwire/cloudlx');
 const { createCloudCxClient } = require('@tokenwire/cloudcx');
 const { createSensuClient } = require('@tokenwire/sensu');
 const { startSandbox } = require('@tokenwire/sandbox');
+const { createRedisStore } = require('@tokenwire/redis-store');
 
 async function main() {
   const [lx, cx, se] = await Promise.all(
@@ -26,6 +27,7 @@ async function main() {
     );
     console.log(`cjs cloudcx ${users.response.status} ${users.data.data.totalElements} users`);
     console.log(`cjs sensu ${namespaces.response.status} ${namespaces.data.length} namespaces`);
+    console.log(`cjs redis-store loads: ${typeof createRedisStore === 'function'}`);
   } finally {
     await Promise.all([lx.close(), cx.close(), se.close()]);
   }

@@ -4,6 +4,7 @@ import { InvalidOptionsError } from '@tokenwire/auth-middleware';
 import { baseUrlOption } from '@tokenwire/auth-middleware/vendor-kit';
 import { createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
+import { createRedisStore, RedisStoreError } from '@tokenwire/redis-store';
 import { startSandbox } from '@tokenwire/sandbox';
 import { createSensuClient } from '@tokenwire/sensu';
 
@@ -36,3 +37,14 @@ try {
 } finally {
   await Promise.all([lx.close(), cx.close(), se.close()]);
 }
+
+// Nothing listens on 127.0.0.1:1: the Redis store fails open (get answers, lease rejects).
+const store = createRedisStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 });
+const nothing = await store.get('key');
+const leaseError = await store.coordination
+  .lease('key', { ttlMs: 1_000, signal: AbortSignal.timeout(1_000) })
+  .catch((error) => error);
+await store.close();
+console.log(
+  `esm redis-store fails open without Redis: ${nothing === undefined && leaseError instanceof RedisStoreError}`,
+);

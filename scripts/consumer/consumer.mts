@@ -9,6 +9,11 @@ import {
   CredentialsRejectedError,
   createCloudLxClient,
 } from '@tokenwire/cloudlx';
+import {
+  createRedisStore,
+  type RedisStoreErrorEvent,
+  type RedisTokenStore,
+} from '@tokenwire/redis-store';
 import { startSandbox } from '@tokenwire/sandbox';
 import { createSensuClient, type SensuClient, type SensuEntity } from '@tokenwire/sensu';
 
@@ -21,6 +26,19 @@ export async function main(): Promise<void> {
     store: new MemoryTokenStore(),
   });
   const { data } = await cloudlx.GET('/api/services');
+  const redisStore: RedisTokenStore = createRedisStore({
+    url: 'redis://127.0.0.1:6379',
+    encryptionKey: 'a-32-byte-secret-for-the-types!!',
+    onError: (event: RedisStoreErrorEvent) => void event.code,
+  });
+  const shared: CloudLxClient = createCloudLxClient({
+    clientId: 'id',
+    clientSecret: 'secret',
+    store: redisStore,
+  });
+  // @ts-expect-error: url and client are exclusive
+  createRedisStore({ url: 'redis://127.0.0.1:6379', client: redisStore });
+  await redisStore.close();
   const first: number | undefined = data?.services[0]?.id;
   // @ts-expect-error: the path does not exist
   await cloudlx.GET('/api/nope');
@@ -34,6 +52,7 @@ export async function main(): Promise<void> {
   const controls: ClientAuthControls = cloudlx.auth;
   void [
     first,
+    shared,
     cloudcx,
     entities,
     strategy,

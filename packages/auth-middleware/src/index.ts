@@ -42,7 +42,14 @@ export {
   tokenEndpointError,
 } from './token-response';
 export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';
-export { deriveStoreKey, MemoryTokenStore, type TokenStore } from './token-store';
+export {
+  deriveStoreKey,
+  type LeaseOptions,
+  MemoryTokenStore,
+  type StoreCoordination,
+  type StoreLease,
+  type TokenStore,
+} from './token-store';
 export { assertSecureUrl } from './transport';
 export {
   ConnectionError,

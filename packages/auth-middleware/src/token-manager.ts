@@ -268,9 +268,14 @@ export class TokenManager {
       },
     };
     if (!coordination) return work(direct);
-    const ttlMs = (this.#timeoutMs || 30_000) + LEASE_MARGIN_MS;
-    // The wait is bounded: a holder that died frees the lease within ttlMs.
-    const wait = attemptSignal(undefined, 2 * ttlMs);
+    const attemptMs = this.#timeoutMs || 30_000;
+    const ttlMs = attemptMs + LEASE_MARGIN_MS;
+    // A holder that died frees the lease within ttlMs; a live one keeps it while its flight
+    // runs, which with every retry waiting its longest takes up to this long.
+    const retries = this.#retry?.maxRetries ?? 0;
+    const longestFlightMs =
+      (retries + 1) * attemptMs + retries * (this.#retry?.maxRetryAfterMs ?? 0);
+    const wait = attemptSignal(undefined, longestFlightMs + ttlMs);
     let lease: StoreLease;
     try {
       lease = await coordination.lease(key, { ttlMs, signal: wait.signal });

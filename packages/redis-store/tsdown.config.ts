@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  // Node only: node-redis opens TCP/TLS sockets, and the refusal fingerprints use node:crypto.
+  platform: 'node',
+  // `.js` / `.d.ts` like the other packages ("type": "module" makes them ESM).
+  fixedExtension: false,
+  dts: true,
+  sourcemap: true,
+  clean: true,
+});
