@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallOptions, createStaticAuth, createTokenAuth, type RequestFetch } from './auth';
 import { API_BASE, deferred, FakeClock, FakeOAuthServer, oauthStrategy } from './fake-oauth-server';
 import type { TestPaths } from './openapi-test-paths';
+import { attemptSignal } from './timeout';
 import { RequestAbortedError } from './transport-errors';
 
 /**
@@ -137,4 +138,22 @@ describe('an abort while the one 401 replay waits for its new token', () => {
       expect(error).toMatchObject({ name: 'AbortError', code: 'REQUEST_ABORTED' });
     },
   );
+});
+
+describe('a call whose signal was aborted before it started', () => {
+  it('rejects with the abort and leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const attempt = attemptSignal(AbortSignal.abort(), 1_000);
+      const late = Promise.reject(new Error('the attempt failed too'));
+      await expect(attempt.race(late)).rejects.toMatchObject({ name: 'AbortError' });
+      attempt.done();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -96,7 +96,11 @@ export function attemptSignal(
     signal,
     timedOut: () => fired,
     race(promise) {
-      if (signal.aborted) return Promise.reject(signal.reason);
+      if (signal.aborted) {
+        // Too late to race: the attempt's own outcome is of no interest, nor unhandled.
+        promise.catch(() => {});
+        return Promise.reject(signal.reason);
+      }
       const aborted = new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       });
