@@ -129,6 +129,7 @@ export interface StaticAuthOptions extends CallOptions {
   clock?: () => number;
   /** Receives `onRetry` events. */
   hooks?: AuthHooks;
+  /** Receives one `info` line per retry. */
   logger?: AuthLogger;
 }
 

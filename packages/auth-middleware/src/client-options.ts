@@ -65,8 +65,8 @@ export async function rawResponse(
   fetch: RequestFetch,
 ): Promise<Response> {
   let raw: Response | undefined;
-  await send(async (request) => {
-    raw = await fetch(request);
+  await send(async (request, init) => {
+    raw = await fetch(request, init);
     return raw.clone();
   });
   if (!raw) throw new TypeError('The request was not sent.');

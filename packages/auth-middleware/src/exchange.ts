@@ -54,6 +54,9 @@ export interface ExchangeSettings {
 /** What one attempt came to: the server's answer, or a typed transport error. */
 type Outcome = { response: Response; error?: undefined } | { error: Error; response?: undefined };
 
+/** The defaults, for a call whose header turns retries on under `retry: false`. */
+const DEFAULT_POLICY = resolveRetry(undefined);
+
 /** The retries a call may make: the policy's, unless its `tokenwire-retry` header says otherwise. */
 function retriesFor(
   request: Request,
@@ -65,7 +68,7 @@ function retriesFor(
   }
   request.headers.delete(RETRY_HEADER);
   const value = header.trim().toLowerCase();
-  const base = policy ?? resolveRetry(undefined);
+  const base = policy ?? DEFAULT_POLICY;
   if (value === 'false' || value === '0') return [base, 0];
   if (value === 'true') return [base, base?.maxRetries ?? 0];
   if (/^\d{1,3}$/.test(value)) return [base, Number(value)];
@@ -76,13 +79,8 @@ function retriesFor(
 }
 
 /** Whatever a send threw, as a typed error. */
-function transportError(
-  error: unknown,
-  request: Request,
-  attempt: AttemptSignal,
-  timeoutMs: number,
-) {
-  if (attempt.timedOut()) return new RequestTimeoutError(originOf(request.url), timeoutMs);
+function transportError(error: unknown, request: Request, timedOut: boolean, timeoutMs: number) {
+  if (timedOut) return new RequestTimeoutError(originOf(request.url), timeoutMs);
   if (request.signal.aborted) return new RequestAbortedError(request.signal.reason);
   if (error instanceof AuthError) return error;
   if (error instanceof Error && error.name === 'AbortError') return new RequestAbortedError(error);
@@ -152,8 +150,8 @@ class Exchange {
 
   /** What a failed send threw, as a typed error (call before `finished`). */
   failed(error: unknown): Error {
-    const attempt = this.#attempt ?? attemptSignal(undefined, 0);
-    return transportError(error, this.#current, attempt, this.#settings.timeoutMs);
+    const timedOut = this.#attempt?.timedOut() ?? false;
+    return transportError(error, this.#current, timedOut, this.#settings.timeoutMs);
   }
 
   /** Whether `outcome` ends the call as it is: no 401 to replay, nothing to retry. */

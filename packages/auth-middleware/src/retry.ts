@@ -17,7 +17,9 @@ export interface RetryOptions {
   /**
    * The API methods retried. Default the idempotent ones: GET, HEAD, OPTIONS, PUT, DELETE.
    * Add `POST` only for calls the server deduplicates (e.g. with an idempotency key).
-   * Token requests are always retried: a repeated grant is harmless.
+   * Token requests are always retried. (A refresh retried after a dropped connection may
+   * present a refresh token the server had already rotated; it then refuses it, and the
+   * manager falls back to the primary grant.)
    */
   methods?: readonly string[];
   /** The HTTP statuses retried. Default 408, 429, 500, 502, 503, 504. */
@@ -59,13 +61,16 @@ export interface RetryEvent {
   readonly request: string;
 }
 
+/** The API methods retried by default: those a repeated request cannot harm. */
 export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as const;
+/** The statuses retried by default: timeouts, rate limits and passing server failures. */
 export const TRANSIENT_STATUSES = [408, 429, 500, 502, 503, 504] as const;
 
 /**
  * The request header that sets retries for one call, stripped before the request is sent:
  * `false` or `0` turns them off, `true` allows them whatever the method, a whole number
- * sets `maxRetries` for this call (and allows any method).
+ * sets `maxRetries` for this call (and allows any method). `true` or a number turns them
+ * on for this call even when the client has `retry: false` (with the default backoff).
  */
 export const RETRY_HEADER = 'tokenwire-retry';
 
@@ -139,7 +144,9 @@ export function resolveRetry(options: RetryOptions | false | undefined): RetryPo
 
 /**
  * How long the server asked to wait, in ms: `retry-after-ms` (milliseconds, as OpenAI and
- * Azure send), else `Retry-After` as seconds or as an HTTP date (measured against `now`).
+ * Azure send), else `Retry-After` as seconds or as an HTTP date. The date was written by the
+ * server's clock, so it is measured against the answer's own `Date` header when there is
+ * one (a server minutes off ours still gets the wait it meant), else against `now`.
  * Undefined when neither header is usable.
  */
 export function retryAfterMs(headers: Headers, now: number): number | undefined {
@@ -149,14 +156,16 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (Number.isNaN(date)) return undefined;
+  const serverNow = Date.parse(headers.get('date') ?? '');
+  return Math.max(0, date - (Number.isNaN(serverNow) ? now : serverNow));
 }
 
 /**
  * The wait before retry number `retry` (0 for the first): what the server asked for when it
  * said (undefined when that is above the cap: do not retry), else a jittered exponential
- * backoff (each wait drawn from the upper three quarters of initialDelayMs × 2^retry,
- * capped at maxDelayMs), so a fleet that failed together does not retry together.
+ * backoff (each wait drawn between 0.75× and 1× of initialDelayMs × 2^retry, capped at
+ * maxDelayMs), so a fleet that failed together does not retry together.
  */
 export function retryDelay(
   policy: RetryPolicy,

@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from './errors';
+import { abortable } from './single-flight';
 
 /** The default per-attempt timeout of API calls. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -39,40 +40,6 @@ export interface AttemptSignal {
 }
 
 /**
- * Per caller signal, the attempt controllers that follow it. Held weakly: an attempt whose
- * response was read (or dropped) is collected, so a long-lived caller signal (an app's
- * shutdown signal passed to every call) gathers neither listeners nor controllers.
- */
-const followers = new WeakMap<AbortSignal, Set<WeakRef<AbortController>>>();
-/** Dead entries are swept from a follower set once it grows past this. */
-const SWEEP_AT = 32;
-
-/**
- * Makes `controller` abort when `caller` does, for as long as the controller lives: after
- * the response headers too, so aborting the call still stops the body.
- */
-function follow(caller: AbortSignal, controller: AbortController): void {
-  let attempts = followers.get(caller);
-  if (!attempts) {
-    const linked = new Set<WeakRef<AbortController>>();
-    attempts = linked;
-    followers.set(caller, linked);
-    caller.addEventListener(
-      'abort',
-      () => {
-        for (const attempt of linked) attempt.deref()?.abort(caller.reason);
-        linked.clear();
-      },
-      { once: true },
-    );
-  }
-  if (attempts.size >= SWEEP_AT) {
-    for (const attempt of attempts) if (!attempt.deref()) attempts.delete(attempt);
-  }
-  attempts.add(new WeakRef(controller));
-}
-
-/**
  * A new signal that follows `caller` and aborts after `timeoutMs` (no timer when 0). Built
  * on `setTimeout`, not `AbortSignal.timeout`, so fake timers in tests drive it too.
  */
@@ -83,11 +50,14 @@ export function attemptSignal(
   const controller = new AbortController();
   const { signal } = controller;
   let fired = false;
+  // Kept after the headers are in, so aborting the call still stops the body. The caller's
+  // signal is the Request's own (one per call), so the listener goes with the call.
   if (caller?.aborted) controller.abort(caller.reason);
-  else if (caller) follow(caller, controller);
+  else caller?.addEventListener('abort', () => controller.abort(caller.reason), { once: true });
   const timer =
     timeoutMs > 0
       ? setTimeout(() => {
+          if (signal.aborted) return; // the caller was first
           fired = true;
           controller.abort(new DOMException('The attempt timed out.', 'TimeoutError'));
         }, timeoutMs)
@@ -95,17 +65,7 @@ export function attemptSignal(
   return {
     signal,
     timedOut: () => fired,
-    race(promise) {
-      if (signal.aborted) {
-        // Too late to race: the attempt's own outcome is of no interest, nor unhandled.
-        promise.catch(() => {});
-        return Promise.reject(signal.reason);
-      }
-      const aborted = new Promise<never>((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-      return Promise.race([promise, aborted]);
-    },
+    race: (promise) => abortable(promise, signal),
     done() {
       clearTimeout(timer);
     },

@@ -61,6 +61,8 @@ interface TokenIO {
   write(tokens: TokenSet): Promise<boolean>;
 }
 
+/** The signal of a wait that only the other side ends. */
+const NEVER = new AbortController().signal;
 /** A lease outlives the token request timeout by this much. */
 const LEASE_MARGIN_MS = 5_000;
 /** A token with less than this left on arrival is still used this long (skew aside). */
@@ -268,26 +270,20 @@ export class TokenManager {
       },
     };
     if (!coordination) return work(direct);
-    const attemptMs = this.#timeoutMs || 30_000;
-    const ttlMs = attemptMs + LEASE_MARGIN_MS;
-    // A holder that died frees the lease within ttlMs; a live one keeps it while its flight
-    // runs, which with every retry waiting its longest takes up to this long.
-    const retries = this.#retry?.maxRetries ?? 0;
-    const longestFlightMs =
-      (retries + 1) * attemptMs + retries * (this.#retry?.maxRetryAfterMs ?? 0);
-    const wait = attemptSignal(undefined, longestFlightMs + ttlMs);
+    const ttlMs = (this.#timeoutMs || 30_000) + LEASE_MARGIN_MS;
     let lease: StoreLease;
     try {
-      lease = await coordination.lease(key, { ttlMs, signal: wait.signal });
+      // No deadline of our own: a dead holder frees the lease within ttlMs, and a live one
+      // keeps it only while its flight runs. Giving up early would renew beside a live
+      // holder, with the same rotating refresh token.
+      lease = await coordination.lease(key, { ttlMs, signal: NEVER });
     } catch (error) {
       this.#log(
         'warn',
-        `the store could not coordinate the other processes (${messageOf(error)}); renewing with this process's coordination only`,
+        `the store could not coordinate the other processes (${this.redact(messageOf(error))}); renewing with this process's coordination only`,
         {},
       );
       return work(direct);
-    } finally {
-      wait.done();
     }
     try {
       return await work({ read: () => lease.read(), write: (tokens) => lease.write(tokens) });

@@ -31,8 +31,11 @@ export interface TokenStore {
  *   writes only while the lease is still held (a fenced write): a slow holder whose lease
  *   expired cannot overwrite newer tokens, and a rotated refresh token is never stored back.
  *
- * A manager that cannot take a lease (the store's backend is down: `lease` rejects) goes on
- * with its in-process coordination alone, and says so through its logger.
+ * A manager whose `lease` call rejects (the store's backend is down) goes on with its
+ * in-process coordination alone, and says so through its logger. It sets no deadline of its
+ * own on the wait: `signal` never aborts today. Should the backend fail while a lease is
+ * held, `read` may answer from a local copy and `write` may keep the tokens locally and
+ * resolve true (failing open, as the rest of the store does): requests never fail for it.
  */
 export interface StoreCoordination {
   /** Takes the lease on `key`, waiting while another process holds it, until `signal` aborts. */
@@ -43,6 +46,7 @@ export interface StoreCoordination {
   isRefused(key: string, accessToken: string): boolean;
 }
 
+/** How a lease is asked for. */
 export interface LeaseOptions {
   /**
    * How long the lease lives if its holder dies. The store keeps a live holder's lease alive
@@ -55,7 +59,7 @@ export interface LeaseOptions {
 
 /** A held lease on one key. */
 export interface StoreLease {
-  /** The tokens as stored now, read from the shared store itself (never a stale local copy). */
+  /** The tokens as stored now, read from the shared store itself (not a local copy). */
   read(): Promise<TokenSet | undefined>;
   /** Writes `tokens` only while this lease is still held; false (nothing written) when it was lost. */
   write(tokens: TokenSet): Promise<boolean>;

@@ -23,6 +23,7 @@ export class ConnectionError extends AuthError {
   override name = 'ConnectionError';
   /** The origin that was tried, e.g. `https://api.example.com`. */
   declare readonly origin: string;
+  /** `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, a TLS code...; undefined when the runtime gave none. */
   declare readonly systemCode: string | undefined;
 
   constructor(origin: string, cause: unknown) {
@@ -43,7 +44,9 @@ export class ConnectionError extends AuthError {
  */
 export class RequestTimeoutError extends AuthError {
   override name = 'RequestTimeoutError';
+  /** The origin that did not answer. */
   declare readonly origin: string;
+  /** The per-attempt timeout that elapsed (`requestTimeoutMs`). */
   declare readonly timeoutMs: number;
 
   constructor(origin: string, timeoutMs: number) {
@@ -75,8 +78,11 @@ export class RequestAbortedError extends AuthError {
  */
 export class InvalidResponseBodyError extends AuthError {
   override name = 'InvalidResponseBodyError';
+  /** The (2xx) status of the answer. */
   declare readonly status: number;
+  /** Its `Content-Type`, when it had one. */
   declare readonly contentType: string | undefined;
+  /** The raw answer (non-enumerable), its body already read. */
   declare readonly response: Response | undefined;
 
   constructor(message: string, details: { status: number; response?: Response }) {
