@@ -116,7 +116,18 @@ describe('API docs in a real browser', () => {
       expect((await text()).replace(/\s+/g, ' '), 'details hidden before the click').not.toContain(
         description,
       );
-      await details.getByText('View security details').first().click();
+      // Every operation of the page is rendered: click the button of one that lists the
+      // scheme (the first button on the page may belong to another operation).
+      const buttons = details.getByText('View security details');
+      let button: typeof buttons | undefined;
+      for (let i = 0; i < (await buttons.count()) && !button; i++) {
+        const around = await buttons
+          .nth(i)
+          .evaluate((element) => element.parentElement?.parentElement?.textContent ?? '');
+        if (around.includes(scheme)) button = buttons.nth(i);
+      }
+      expect(button, `a "View security details" listing ${scheme}`).toBeDefined();
+      await button?.click();
       const tab = details.getByRole('tab', { name: scheme, exact: true });
       if (await tab.count()) await tab.first().click();
       const facts = [description];
