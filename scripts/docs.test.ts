@@ -127,9 +127,12 @@ describe('API docs in a real browser', () => {
         if (around.includes(scheme)) button = buttons.nth(i);
       }
       expect(button, `a "View security details" listing ${scheme}`).toBeDefined();
-      await button?.click();
+      // Operations above it keep rendering and push it down, so a click by coordinates may
+      // land on another operation's button: dispatch the click on the element itself.
+      await button?.dispatchEvent('click');
+      // With several schemes the panel has a tab each, rendered a moment after the click:
+      // the poll below selects the scheme's tab as soon as it is there.
       const tab = details.getByRole('tab', { name: scheme, exact: true });
-      if (await tab.count()) await tab.first().click();
       const facts = [description];
       if (definition.type === 'oauth2' && isObject(definition.flows)) {
         for (const [flow, settings] of Object.entries(definition.flows)) {
@@ -151,10 +154,15 @@ describe('API docs in a real browser', () => {
         );
       }
       await expect
-        .poll(async () => (await text()).replace(/\s+/g, ' '), {
-          timeout: 15_000,
-          message: `${vendor.api} ${scheme} details`,
-        })
+        .poll(
+          async () => {
+            const shown = (await text()).replace(/\s+/g, ' ');
+            const complete = facts.every((fact) => shown.includes(fact));
+            if (!complete && (await tab.count())) await tab.first().click();
+            return shown;
+          },
+          { timeout: 15_000, message: `${vendor.api} ${scheme} details` },
+        )
         .toSatisfy((shown: string) => facts.every((fact) => shown.includes(fact)));
       await shoot(details, `${vendor.api}-security-${scheme}`);
       await details.close();
