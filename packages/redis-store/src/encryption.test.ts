@@ -1,28 +1,16 @@
 import type { RedisClientType } from '@redis/client';
 import { InvalidOptionsError } from '@tokenwire/auth-middleware';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from './redis-server.fixture';
+import { describe, expect, it } from 'vitest';
+import type { RedisServer } from './redis-server.fixture';
 import { createRedisStore } from './redis-store';
-import { recordingLogger, StoreFactory, tokens } from './test-helpers.fixture';
+import { recordingLogger, type StoreFactory, tokens, useRedis } from './test-helpers.fixture';
 
 let server: RedisServer;
 let plain: RedisClientType;
 let stores: StoreFactory;
 const KEY = 'a-32-byte-secret-for-the-tests!!';
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-  plain = await server.plainClient();
-  stores = new StoreFactory(server);
-});
-afterEach(async () => {
-  await stores.closeAll();
-  await plain.flushAll();
-});
-afterAll(async () => {
-  plain?.destroy();
-  await server?.stop();
-});
+useRedis((redis) => ({ server, plain, stores } = redis));
 
 describe('encryptionKey', () => {
   it('keeps AES-GCM ciphertext in Redis: neither token appears in the raw value', async () => {

@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { RedisClientType } from '@redis/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from './redis-server.fixture';
+import { describe, expect, it } from 'vitest';
+import type { RedisServer } from './redis-server.fixture';
 import { REFUSALS_KEPT, RefusalSet } from './refusals';
-import { eventually, StoreFactory, tokens } from './test-helpers.fixture';
+import { eventually, type StoreFactory, tokens, useRedis } from './test-helpers.fixture';
 
 let server: RedisServer;
 let plain: RedisClientType;
 let stores: StoreFactory;
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-  plain = await server.plainClient();
-  stores = new StoreFactory(server);
-});
-afterEach(async () => {
-  await stores.closeAll();
-  await plain.flushAll();
-});
-afterAll(async () => {
-  plain?.destroy();
-  await server?.stop();
-});
+useRedis((redis) => ({ server, plain, stores } = redis));
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,28 +1,22 @@
 import { createClient, type RedisClientType } from '@redis/client';
 import { InvalidOptionsError } from '@tokenwire/auth-middleware';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from './redis-server.fixture';
+import { describe, expect, it } from 'vitest';
+import type { RedisServer } from './redis-server.fixture';
 import { createRedisStore } from './redis-store';
-import { CommandRecorder, eventually, StoreFactory, tokens } from './test-helpers.fixture';
+import {
+  CommandRecorder,
+  eventually,
+  type StoreFactory,
+  tokens,
+  useRedis,
+} from './test-helpers.fixture';
 import { EXPIRY_MARGIN_MS } from './ttl';
 
 let server: RedisServer;
 let plain: RedisClientType;
 let stores: StoreFactory;
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-  plain = await server.plainClient();
-  stores = new StoreFactory(server);
-});
-afterEach(async () => {
-  await stores.closeAll();
-  await plain.flushAll();
-});
-afterAll(async () => {
-  plain?.destroy();
-  await server?.stop();
-});
+useRedis((redis) => ({ server, plain, stores } = redis));
 
 describe('get, set, delete', () => {
   it('round-trips a token set through Redis, seen by another store', async () => {

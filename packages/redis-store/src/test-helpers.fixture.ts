@@ -1,8 +1,9 @@
 /** Test fixture, never exported from index.ts: stores that tests close, a MONITOR recorder. */
 import type { RedisClientType } from '@redis/client';
 import type { TokenSet } from '@tokenwire/auth-middleware';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { RedisStoreErrorEvent } from './errors';
-import type { RedisServer } from './redis-server.fixture';
+import { RedisServer } from './redis-server.fixture';
 import { createRedisStore, type RedisStoreOptions, type RedisTokenStore } from './redis-store';
 
 /** A logger that records what it was told. */
@@ -109,4 +110,33 @@ export function tokens(name: string, inMs = 3_600_000, refresh = true): TokenSet
     obtainedAt: now,
     tokenType: 'Bearer',
   };
+}
+
+/** What a test file needs of its Redis: the server, a plain client, and a store factory. */
+export interface RedisContext {
+  server: RedisServer;
+  plain: RedisClientType;
+  stores: StoreFactory;
+}
+
+/**
+ * Starts one redis-server for the test file and hands its context to `use`; between tests,
+ * closes the stores the test opened and empties Redis; at the end, stops the server.
+ */
+export function useRedis(use: (context: RedisContext) => void): void {
+  let context: RedisContext | undefined;
+  beforeAll(async () => {
+    const server = await RedisServer.start();
+    const plain = await server.plainClient();
+    context = { server, plain, stores: new StoreFactory(server) };
+    use(context);
+  });
+  afterEach(async () => {
+    await context?.stores.closeAll();
+    await context?.plain.flushAll();
+  });
+  afterAll(async () => {
+    context?.plain.destroy();
+    await context?.server.stop();
+  });
 }
