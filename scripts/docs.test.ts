@@ -116,20 +116,18 @@ describe('API docs in a real browser', () => {
       expect((await text()).replace(/\s+/g, ' '), 'details hidden before the click').not.toContain(
         description,
       );
-      // Every operation of the page is rendered: click the button of one that lists the
-      // scheme (the first button on the page may belong to another operation).
-      const buttons = details.getByText('View security details');
-      let button: typeof buttons | undefined;
-      for (let i = 0; i < (await buttons.count()) && !button; i++) {
-        const around = await buttons
-          .nth(i)
-          .evaluate((element) => element.parentElement?.parentElement?.textContent ?? '');
-        if (around.includes(scheme)) button = buttons.nth(i);
-      }
-      expect(button, `a "View security details" listing ${scheme}`).toBeDefined();
+      // Click the button inside the operation's own section. Locators resolve lazily, so an
+      // index among all the page's buttons would shift while operations above it render.
+      const section = details.locator(`[data-section-id="/${slug}/${op.id.toLowerCase()}"]`);
+      const button = section.getByText('View security details');
+      await button.waitFor({ timeout: 15_000 });
+      expect(
+        await section.innerText(),
+        `${op.id} lists ${scheme} beside its "View security details"`,
+      ).toContain(scheme);
       // Operations above it keep rendering and push it down, so a click by coordinates may
       // land on another operation's button: dispatch the click on the element itself.
-      await button?.dispatchEvent('click');
+      await button.dispatchEvent('click');
       // With several schemes the panel has a tab each, rendered a moment after the click:
       // the poll below selects the scheme's tab as soon as it is there.
       const tab = details.getByRole('tab', { name: scheme, exact: true });
