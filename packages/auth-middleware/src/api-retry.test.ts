@@ -2,6 +2,8 @@ import type { Client } from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { type Auth, createStaticAuth, createTokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
+import type { AuthLogger } from './observability';
+import { IDEMPOTENT_METHODS, RETRY_HEADER, type RetryEvent, type RetryOptions } from './retry';
 import {
   API_BASE,
   AUTH_KINDS,
@@ -16,10 +18,8 @@ import {
   jsonResponse,
   oauthStrategy,
   recordingSleep,
-} from './fake-oauth-server';
-import type { AuthLogger } from './observability';
-import type { TestPaths } from './openapi-test-paths';
-import { IDEMPOTENT_METHODS, RETRY_HEADER, type RetryEvent, type RetryOptions } from './retry';
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 import { RequestAbortedError } from './transport-errors';
 
 type Things = TestPaths['/things'];

@@ -2,6 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { createTokenAuth, type TokenAuth } from './auth';
 import { CredentialsRejectedError } from './errors';
+import type { AuthErrorEvent } from './observability';
 import {
   API_BASE,
   FakeClock,
@@ -10,9 +11,8 @@ import {
   oauthStrategy,
   TOKEN_URL,
   until,
-} from './fake-oauth-server';
-import type { AuthErrorEvent } from './observability';
-import type { TestPaths } from './openapi-test-paths';
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 
 type Form = 'wrapFetch' | 'middleware';
 const FORMS: Form[] = ['wrapFetch', 'middleware'];

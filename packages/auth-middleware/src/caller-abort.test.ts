@@ -3,8 +3,14 @@ import { createServer, type ServerResponse } from 'node:http';
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallOptions, createStaticAuth, createTokenAuth, type RequestFetch } from './auth';
-import { API_BASE, deferred, FakeClock, FakeOAuthServer, oauthStrategy } from './fake-oauth-server';
-import type { TestPaths } from './openapi-test-paths';
+import {
+  API_BASE,
+  deferred,
+  FakeClock,
+  FakeOAuthServer,
+  oauthStrategy,
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 import { attemptSignal } from './timeout';
 import { RequestAbortedError } from './transport-errors';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenRequestError } from './errors';
+import type { GrantStrategy } from './grant';
 import {
   deferred,
   FakeClock,
@@ -7,8 +8,7 @@ import {
   flushMicrotasks,
   oauthStrategy,
   until,
-} from './fake-oauth-server';
-import type { GrantStrategy } from './grant';
+} from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 
 /** A token endpoint that never answers; `honourSignal` decides whether it notices aborts. */

@@ -10,8 +10,8 @@ import {
   FakeOAuthServer,
   jsonResponse,
   oauthStrategy,
-} from './fake-oauth-server';
-import type { TestPaths } from './openapi-test-paths';
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 import type { TokenSet } from './token-set';
 import { MemoryTokenStore, type TokenStore } from './token-store';
 

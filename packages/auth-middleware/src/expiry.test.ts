@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
+import type { GrantStrategy } from './grant';
+import type { AuthLogger } from './observability';
 import {
   API_BASE,
   FakeClock,
   FakeOAuthServer,
   jsonResponse,
   oauthStrategy,
-} from './fake-oauth-server';
-import type { GrantStrategy } from './grant';
-import type { AuthLogger } from './observability';
+} from './test-support/fake-oauth-server';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 import { optionalLifetime, processOAuth2TokenResponse, requireString } from './token-response';
 import { expiresAtFromEpochSeconds, type TokenSet } from './token-set';

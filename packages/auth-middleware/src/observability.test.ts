@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenAuth } from './auth';
+import type { AuthErrorEvent, AuthLogger, TokenEvent } from './observability';
 import {
   API_BASE,
   FakeClock,
@@ -7,8 +8,7 @@ import {
   jsonResponse,
   oauthStrategy,
   until,
-} from './fake-oauth-server';
-import type { AuthErrorEvent, AuthLogger, TokenEvent } from './observability';
+} from './test-support/fake-oauth-server';
 
 function setup(
   hooks: {

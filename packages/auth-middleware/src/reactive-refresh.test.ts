@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deferred, FakeClock, FakeOAuthServer, oauthStrategy, until } from './fake-oauth-server';
+import {
+  deferred,
+  FakeClock,
+  FakeOAuthServer,
+  oauthStrategy,
+  until,
+} from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 import type { TokenSet } from './token-set';
 import { MemoryTokenStore } from './token-store';

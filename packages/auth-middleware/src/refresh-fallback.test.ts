@@ -5,9 +5,14 @@ import {
   TokenEndpointError,
   TokenRequestError,
 } from './errors';
-import { FakeClock, FakeOAuthServer, jsonResponse, oauthStrategy } from './fake-oauth-server';
 import type { GrantStrategy } from './grant';
 import type { AuthErrorEvent } from './observability';
+import {
+  FakeClock,
+  FakeOAuthServer,
+  jsonResponse,
+  oauthStrategy,
+} from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 
 function setup(strategy?: (server: FakeOAuthServer) => GrantStrategy) {

@@ -6,17 +6,6 @@ import {
   TokenEndpointError,
   TokenRequestError,
 } from './errors';
-import {
-  CLIENT_SECRET,
-  deferred,
-  FakeClock,
-  FakeOAuthServer,
-  fetchFailed,
-  jsonResponse,
-  oauthStrategy,
-  recordingSleep,
-  until,
-} from './fake-oauth-server';
 import type { GrantStrategy } from './grant';
 import type { AuthLogger } from './observability';
 import {
@@ -27,6 +16,17 @@ import {
   retryDelay,
   sleep,
 } from './retry';
+import {
+  CLIENT_SECRET,
+  deferred,
+  FakeClock,
+  FakeOAuthServer,
+  fetchFailed,
+  jsonResponse,
+  oauthStrategy,
+  recordingSleep,
+  until,
+} from './test-support/fake-oauth-server';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 
 type LogLine = [level: string, message: string, fields: unknown];

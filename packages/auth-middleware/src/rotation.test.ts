@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, FakeOAuthServer, oauthStrategy } from './fake-oauth-server';
 import type { TokenEvent } from './observability';
+import { FakeClock, FakeOAuthServer, oauthStrategy } from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 import type { TokenSet } from './token-set';
 import { MemoryTokenStore } from './token-store';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, TokenEndpointError } from './errors';
+import { abortable, SingleFlight } from './single-flight';
 import {
   deferred,
   FakeClock,
@@ -8,8 +9,7 @@ import {
   jsonResponse,
   oauthStrategy,
   until,
-} from './fake-oauth-server';
-import { abortable, SingleFlight } from './single-flight';
+} from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 import { MemoryTokenStore } from './token-store';
 

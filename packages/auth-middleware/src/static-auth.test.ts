@@ -2,8 +2,8 @@ import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { createStaticAuth } from './auth';
 import { InsecureTransportError, InvalidOptionsError } from './errors';
-import { API_BASE, jsonResponse } from './fake-oauth-server';
-import type { TestPaths } from './openapi-test-paths';
+import { API_BASE, jsonResponse } from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 
 const API_KEY = 'Key 1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b';
 

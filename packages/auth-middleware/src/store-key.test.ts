@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_SECRET, oauthStrategy } from './fake-oauth-server';
+import { CLIENT_SECRET, oauthStrategy } from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 import { deriveStoreKey, MemoryTokenStore } from './token-store';
 

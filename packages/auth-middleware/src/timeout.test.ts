@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Auth, createStaticAuth, createTokenAuth } from './auth';
 import { InvalidOptionsError } from './errors';
+import type { RetryEvent, RetryOptions } from './retry';
 import {
   API_BASE,
   AUTH_KINDS,
@@ -11,9 +12,8 @@ import {
   jsonResponse,
   oauthStrategy,
   recordingSleep,
-} from './fake-oauth-server';
-import type { TestPaths } from './openapi-test-paths';
-import type { RetryEvent, RetryOptions } from './retry';
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 import { attemptSignal, DEFAULT_REQUEST_TIMEOUT_MS, timeoutOption } from './timeout';
 import { TokenManager } from './token-manager';
 import { RequestAbortedError, RequestTimeoutError } from './transport-errors';

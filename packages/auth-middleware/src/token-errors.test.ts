@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenAuth } from './auth';
 import { CredentialsRejectedError, InvalidTokenResponseError, TokenEndpointError } from './errors';
+import type { AuthLogger } from './observability';
 import {
   API_BASE,
   CLIENT_SECRET,
@@ -8,8 +9,7 @@ import {
   FakeOAuthServer,
   jsonResponse,
   oauthStrategy,
-} from './fake-oauth-server';
-import type { AuthLogger } from './observability';
+} from './test-support/fake-oauth-server';
 import { TokenManager } from './token-manager';
 
 function setup() {

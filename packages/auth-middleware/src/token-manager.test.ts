@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionsError } from './errors';
-import { FakeClock, FakeOAuthServer, oauthStrategy } from './fake-oauth-server';
+import { FakeClock, FakeOAuthServer, oauthStrategy } from './test-support/fake-oauth-server';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 import { MemoryTokenStore } from './token-store';
 

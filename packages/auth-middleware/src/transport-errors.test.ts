@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type Auth, createStaticAuth, createTokenAuth, type RequestFetch } from './auth';
 import { AuthError, systemCodeOf, TokenEndpointError } from './errors';
+import * as api from './index';
 import {
   API_BASE,
   AUTH_KINDS,
@@ -13,9 +14,8 @@ import {
   fetchFailed,
   jsonResponse,
   oauthStrategy,
-} from './fake-oauth-server';
-import * as api from './index';
-import type { TestPaths } from './openapi-test-paths';
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 import { TokenManager } from './token-manager';
 import {
   ConnectionError,

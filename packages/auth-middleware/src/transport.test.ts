@@ -2,8 +2,13 @@ import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { createTokenAuth } from './auth';
 import { InsecureTransportError } from './errors';
-import { FakeClock, FakeOAuthServer, oauthStrategy, TOKEN_URL } from './fake-oauth-server';
-import type { TestPaths } from './openapi-test-paths';
+import {
+  FakeClock,
+  FakeOAuthServer,
+  oauthStrategy,
+  TOKEN_URL,
+} from './test-support/fake-oauth-server';
+import type { TestPaths } from './test-support/openapi-test-paths';
 import { assertSecureUrl } from './transport';
 
 describe('assertSecureUrl', () => {

@@ -10,7 +10,7 @@ import {
   FakeClock,
   FakeOAuthServer,
   oauthStrategy,
-} from '../../auth-middleware/src/fake-oauth-server';
+} from '../../auth-middleware/src/test-support/fake-oauth-server';
 import { RedisServer } from './redis-server.fixture';
 import { eventually, StoreFactory } from './test-helpers.fixture';
 

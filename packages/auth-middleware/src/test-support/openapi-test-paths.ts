@@ -1,5 +1,5 @@
 /**
- * Test fixture, never exported from index.ts: a minimal openapi-typescript `paths` type so
+ * Test fixture in test-support/ (never shipped): a minimal openapi-typescript `paths` type so
  * tests can drive a real, typed openapi-fetch client.
  */
 export interface Echo {

@@ -1,13 +1,13 @@
 /**
- * Test fixture, never exported from index.ts (so never shipped): a fake OAuth2 token
- * endpoint and a fake API behind one injectable `fetch`, a fake clock, and a grant strategy
- * that talks to them. The server is stateful: it issues, expires, revokes and rotates
+ * Test fixture (test-support/ is never shipped: no module of the package imports it): a
+ * fake OAuth2 token endpoint and a fake API behind one injectable `fetch`, a fake clock,
+ * and a grant strategy that talks to them. The server is stateful: it issues, expires, revokes and rotates
  * tokens, and records every call so tests can assert on exactly what was sent.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { Auth, RequestFetch } from './exchange';
-import type { GrantStrategy } from './grant';
-import { processOAuth2TokenResponse } from './token-response';
+import type { Auth, RequestFetch } from '../exchange';
+import type { GrantStrategy } from '../grant';
+import { processOAuth2TokenResponse } from '../token-response';
 
 export const API_BASE = 'https://api.example.test';
 export const TOKEN_URL = 'https://auth.example.test/oauth/token';
