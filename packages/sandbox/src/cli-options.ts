@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkClockOffset } from './clock';
+import { type CorsOrigins, checkCors } from './cors';
 import { durationSyntax, formatDuration, parseDuration } from './duration';
 import {
   type CloudcxCredentials,
@@ -67,6 +68,8 @@ Options:
   --refresh-ttl <seconds>    refresh-token lifetime (Sensu: the session's idle lifetime)
   --clock-offset <duration>  run the servers' clocks ahead (+) or behind (-) real time, Date
                              header included: ${durationSyntax}
+  --cors[=<origins>]         let browser pages call the sandboxes: any origin, or only the
+                             given ones (comma-separated, e.g. --cors=http://localhost:5173)
   --cloudlx-port <port>      default 4020 (0 picks a free port); likewise --cloudcx-port, --sensu-port
 ${Object.values(credentialFlags)
   .flat()
@@ -93,10 +96,11 @@ function number(name: string, value: string | undefined): number | undefined {
 }
 
 /**
- * `--clock-offset -5m` as two arguments: parseArgs (strict) refuses a value that starts with
- * a dash, so join it into `--clock-offset=-5m` first.
+ * Joins the values parseArgs cannot take as a separate argument: `--clock-offset -5m`
+ * (strict parseArgs refuses a value that starts with a dash) becomes `--clock-offset=-5m`;
+ * a bare `--cors` (any origin) becomes `--cors=*`, and `--cors http://...` takes the origins.
  */
-function joinSignedValues(args: readonly string[]): string[] {
+function joinValues(args: readonly string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
@@ -104,11 +108,27 @@ function joinSignedValues(args: readonly string[]): string[] {
     if (arg === '--clock-offset' && next !== undefined && /^[+-]\d/.test(next)) {
       joined.push(`${arg}=${next}`);
       i += 1;
+    } else if (arg === '--cors') {
+      const takesNext = next !== undefined && /^(https?:\/\/|\*$)/.test(next);
+      joined.push(`--cors=${takesNext ? next : '*'}`);
+      if (takesNext) i += 1;
     } else {
       joined.push(arg);
     }
   }
   return joined;
+}
+
+function corsOf(value: string | undefined): CorsOrigins | undefined {
+  if (value === undefined) return undefined;
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  if (origins.length === 0) {
+    throw new TypeError('--cors takes origins such as --cors=http://localhost:5173, or nothing.');
+  }
+  return checkCors('--cors', origins);
 }
 
 function clockOffsetOf(value: string | undefined): number | undefined {
@@ -134,6 +154,7 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
     'access-ttl': { type: 'string' },
     'refresh-ttl': { type: 'string' },
     'clock-offset': { type: 'string' },
+    cors: { type: 'string' },
     'cloudcx-no-refresh-tokens': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   };
@@ -141,7 +162,7 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
   for (const flag of Object.values(credentialFlags).flat()) options[flag.flag] = { type: 'string' };
 
   // `pnpm sandbox -- --access-ttl 2` passes the `--` through: ignore a leading one.
-  const rest = joinSignedValues(args[0] === '--' ? args.slice(1) : args);
+  const rest = joinValues(args[0] === '--' ? args.slice(1) : args);
   const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
   if (values.help === true) return 'help';
 
@@ -166,10 +187,12 @@ export function parseCli(args: readonly string[]): CliPlan | 'help' {
   if (accessTtl !== undefined) checkLifetime('--access-ttl', accessTtl);
   if (refreshTtl !== undefined) checkLifetime('--refresh-ttl', refreshTtl);
   const clockOffsetMs = clockOffsetOf(str('clock-offset'));
+  const cors = corsOf(str('cors'));
   const settings = {
     ...(accessTtl === undefined ? {} : { accessTokenTtlSeconds: accessTtl }),
     ...(refreshTtl === undefined ? {} : { refreshTokenTtlSeconds: refreshTtl }),
     ...(clockOffsetMs === undefined ? {} : { clockOffsetMs }),
+    ...(cors === undefined ? {} : { cors }),
   };
 
   const overridden = new Set<string>();
@@ -215,6 +238,8 @@ export interface BannerEntry {
   lifetimes: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   /** The server clock's offset (ms); shown when not 0. */
   clockOffsetMs?: number;
+  /** The browser origins admitted; shown when CORS is on. */
+  cors?: CorsOrigins;
 }
 
 /**
@@ -255,12 +280,16 @@ export function banner(entries: readonly BannerEntry[], overridden: ReadonlySet<
       const d = defaultCredentials.sensu;
       lines.push(row('no-role user', `${d.unprivilegedUsername} / ${d.unprivilegedPassword}`));
     }
+    const cors = entry.cors ?? false;
+    if (cors !== false) {
+      lines.push(row('CORS (browsers)', cors === '*' ? 'any origin' : cors.join(', ')));
+    }
     lines.push('');
   }
   lines.push(
     'Inspect and control each one under <url>/__sandbox (GET for state; POST .../faults,',
     '.../revoke-access-tokens, .../revoke-refresh-tokens, .../reset; PUT .../resources-unauthorized,',
-    '.../lifetimes, .../advertised-lifetime, .../clock).',
+    '.../lifetimes, .../advertised-lifetime, .../clock, .../cors).',
     'Press Ctrl-C to stop.',
   );
   return lines.join('\n');

@@ -60,6 +60,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<CliRun
         credentials: { ...sandbox.credentials },
         lifetimes: sandbox.control.state().lifetimes,
         clockOffsetMs: sandbox.control.clock().offsetMs,
+        cors: sandbox.control.state().cors,
       })),
       plan.overridden,
     ),

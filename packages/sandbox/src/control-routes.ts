@@ -3,6 +3,7 @@ import { advertisedLifetimes, checkAdvertisedLifetime } from './advertised-lifet
 import { readBody } from './body';
 import { checkClockOffset } from './clock';
 import type { SandboxContext, SandboxControl, SandboxEnv } from './core';
+import { checkCors } from './cors';
 import { parseDuration } from './duration';
 import { FaultInputError } from './faults';
 
@@ -147,6 +148,19 @@ export function mountControlRoutes(app: Hono<SandboxEnv>, control: SandboxContro
     const body = await readJson(c);
     if (!body.ok) return body.response;
     return validated(c, () => c.json(control.setClockOffset(clockOffsetOf(body.value))));
+  });
+  app.put(at('/cors'), async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    const origins = field(body.value, 'origins');
+    if (origins === undefined) {
+      return problem(
+        c,
+        400,
+        'Send {"origins": "*"} (any origin), {"origins": ["http://localhost:5173"]} or {"origins": false} (off).',
+      );
+    }
+    return validated(c, () => c.json({ cors: control.setCors(checkCors('"origins"', origins)) }));
   });
   app.post(at('/reset'), (c) => {
     control.reset();

@@ -1,4 +1,5 @@
 import type { AdvertisedLifetime } from './advertised-lifetime';
+import type { CorsOrigins, CorsSetting } from './cors';
 import type { ActiveFault, FaultInput } from './faults';
 import type { TokenLifetimes, Vendor } from './options';
 
@@ -59,6 +60,8 @@ export interface SandboxState {
   lifetimes: TokenLifetimes;
   advertisedLifetime: AdvertisedLifetime;
   clock: SandboxClockState;
+  /** The browser origins admitted: `false` (CORS off), `'*'` or a list. */
+  cors: CorsOrigins;
 }
 
 /**
@@ -95,10 +98,16 @@ export interface SandboxControl {
   setClockOffset(offsetMs: number): SandboxClockState;
   /** The server's clock and its offset. */
   clock(): SandboxClockState;
+  /**
+   * Turns CORS on for any origin (`true` or `'*'`), for the given origins, or off (`false`),
+   * from the next request on; returns the setting in its normal form. Throws a RangeError
+   * for something that is not an origin (`http://localhost:5173`: no path, no slash).
+   */
+  setCors(cors: CorsSetting): CorsOrigins;
   state(): SandboxState;
   /**
    * Forgets every token and session, zeroes the counters, clears faults and flags. The
-   * settings (lifetimes, advertised lifetime, clock offset) stay.
+   * settings (lifetimes, advertised lifetime, clock offset, CORS) stay.
    */
   reset(): void;
 }

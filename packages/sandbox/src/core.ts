@@ -9,6 +9,7 @@ import type {
   SandboxCounters,
   TokenLedger,
 } from './control-types';
+import { type CorsOrigins, checkCors } from './cors';
 import { type ActiveFault, FaultQueue, type RetryAfter, type RouteClass } from './faults';
 import type { ResolvedCommon, TokenLifetimes, Vendor } from './options';
 import { checkLifetime } from './options';
@@ -111,6 +112,8 @@ export class SandboxCore {
   advertisedLifetime: AdvertisedLifetime;
   /** Added to the clock: the server's "now" runs this far ahead (negative: behind). */
   clockOffsetMs: number;
+  /** The browser origins admitted (see cors.ts); `false` keeps every answer as it was. */
+  cors: CorsOrigins;
   ledger: TokenLedger = emptyLedger;
   readonly clock: ResolvedCommon['clock'];
   readonly log: ResolvedCommon['log'];
@@ -129,6 +132,7 @@ export class SandboxCore {
     this.lifetimes = { ...common.lifetimes };
     this.advertisedLifetime = common.advertisedLifetime;
     this.clockOffsetMs = common.clockOffsetMs;
+    this.cors = common.cors;
     this.clock = common.clock;
     this.log = common.log;
   }
@@ -334,6 +338,10 @@ export class SandboxCore {
         return this.#clockState();
       },
       clock: () => this.#clockState(),
+      setCors: (cors) => {
+        this.cors = checkCors('cors', cors);
+        return this.#corsState();
+      },
       state: () => ({
         vendor: this.vendor,
         counters: { ...this.counters },
@@ -343,6 +351,7 @@ export class SandboxCore {
         lifetimes: { ...this.lifetimes },
         advertisedLifetime: this.advertisedLifetime,
         clock: this.#clockState(),
+        cors: this.#corsState(),
       }),
       reset: () => {
         this.ledger.clear();
@@ -351,6 +360,10 @@ export class SandboxCore {
         this.resourcesUnauthorized = false;
       },
     };
+  }
+
+  #corsState(): CorsOrigins {
+    return this.cors === false || this.cors === '*' ? this.cors : [...this.cors];
   }
 
   #clockState(): SandboxClockState {

@@ -7,6 +7,7 @@ import {
   SandboxCore,
   type SandboxEnv,
 } from './core';
+import { addCorsHeaders, type HeaderReader, isPreflight, preflightResponse } from './cors';
 import {
   type CredentialsByVendor,
   defaultCredentials,
@@ -135,13 +136,38 @@ export function buildSandbox<O extends SandboxOptions>(options: O): BuiltSandbox
     return built.vendorApp.renderer.serverError(c, 'api');
   });
 
+  const handleWithCors = (
+    request: Request,
+    env: SandboxEnv['Bindings'],
+    origins: Exclude<SandboxCore['cors'], false>,
+  ): Response | Promise<Response> => {
+    const incoming = env.incoming;
+    const header: HeaderReader = incoming
+      ? (name) => {
+          const value = incoming.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        }
+      : (name) => request.headers.get(name) ?? undefined;
+    if (isPreflight(request.method, header)) {
+      const preflight = preflightResponse(origins, header);
+      if (preflight) return preflight;
+    }
+    const result = app.fetch(request, env);
+    return result instanceof Promise
+      ? result.then((response) => addCorsHeaders(origins, header, response))
+      : addCorsHeaders(origins, header, result);
+  };
+
   return {
     vendor,
     core,
     control,
     // The switch above resolved the credentials of exactly this vendor.
     credentials: built.credentials as CredentialsOf<O>,
-    handle: (request, env) => app.fetch(request, env),
+    handle: (request, env) => {
+      const origins = core.cors;
+      return origins === false ? app.fetch(request, env) : handleWithCors(request, env, origins);
+    },
   };
 }
 

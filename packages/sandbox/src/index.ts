@@ -19,6 +19,13 @@ export type {
   SandboxCounters,
   SandboxState,
 } from './control-types';
+export {
+  type CorsOrigins,
+  type CorsSetting,
+  corsAllowedHeaders,
+  corsExposedHeaders,
+  corsMaxAgeSeconds,
+} from './cors';
 export { createSandbox, type InProcessSandbox } from './create-sandbox';
 export {
   type ActiveFault,

@@ -1,5 +1,6 @@
 import { type AdvertisedLifetime, checkAdvertisedLifetime } from './advertised-lifetime';
 import { type Clock, checkClockOffset, systemClock } from './clock';
+import { type CorsOrigins, type CorsSetting, checkCors } from './cors';
 
 export type Vendor = 'cloudlx' | 'cloudcx' | 'sensu';
 
@@ -106,6 +107,12 @@ interface CommonSandboxOptions {
    */
   advertisedLifetime?: AdvertisedLifetime;
   /**
+   * Lets browser pages call the sandbox: `true` admits any origin (`*`), a string or a list
+   * admits those origins only (e.g. `'http://localhost:5173'`). Default `false`: no CORS
+   * headers at all, as a real vendor may well answer. See {@link CorsSetting}.
+   */
+  cors?: CorsSetting;
+  /**
    * Receives the sandbox's rare diagnostic lines (an internal error, never a secret).
    * Default: `console.error`.
    */
@@ -138,6 +145,7 @@ export interface ResolvedCommon {
   lifetimes: TokenLifetimes;
   advertisedLifetime: AdvertisedLifetime;
   clockOffsetMs: number;
+  cors: CorsOrigins;
   clock: Clock;
   log: (line: string) => void;
 }
@@ -203,6 +211,7 @@ export function resolveCommon(vendor: Vendor, options: CommonSandboxOptions): Re
       options.advertisedLifetime ?? 'number',
     ),
     clockOffsetMs: checkClockOffset('clockOffsetMs', options.clockOffsetMs ?? 0),
+    cors: checkCors('cors', options.cors ?? false),
     clock: options.clock ?? systemClock,
     log: options.log ?? ((line) => console.error(line)),
   };
