@@ -11,18 +11,8 @@ export default defineConfig({
         test: {
           name: 'repo',
           include: ['specs/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['scripts/consumer.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-        },
-      },
-      {
-        // Packs the built packages and installs them with npm: run after `pnpm build`.
-        test: {
-          name: 'consumer',
-          include: ['scripts/consumer.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 300_000,
         },
       },
     ],

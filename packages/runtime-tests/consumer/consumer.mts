@@ -1,8 +1,8 @@
 // Type-checked in a fresh project under `strict`, once with moduleResolution node16 and
 // once with bundler: the published types must work both ways.
 
-import { createTokenAuth, type GrantStrategy, MemoryTokenStore } from '@tokenwire/auth-middleware';
-import type { ClientAuthControls } from '@tokenwire/auth-middleware/vendor-kit';
+import { createTokenAuth, MemoryTokenStore } from '@tokenwire/auth-middleware';
+import type { ClientAuthControls, GrantStrategy } from '@tokenwire/auth-middleware/vendor-kit';
 import { CloudCxApiError, type CloudCxClient, createCloudCxClient } from '@tokenwire/cloudcx';
 import {
   type CloudLxClient,

@@ -1,54 +1,45 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { lowestOpenapiFetch, publishedPackages } from './consumer-project';
 
 const run = promisify(execFile);
-const repoRoot = resolve(import.meta.dirname, '..');
-const published = ['auth-middleware', 'cloudlx', 'cloudcx', 'sensu', 'sandbox', 'redis-store'];
-const typescript = '5.9.3';
+const project = inject('consumerDir');
 
 /**
- * Packs every public package (pnpm pack applies publishConfig), installs the tarballs with
- * plain npm into a fresh project outside the repository, then type-checks and runs
- * consumers there, exactly as a user would.
+ * The packed packages (pnpm pack applies publishConfig), installed with plain npm into a
+ * fresh project outside the repository by the global setup, then type-checked and run
+ * there, exactly as a user would.
  */
 describe('packed packages in a fresh npm project', () => {
-  let project: string;
-  beforeAll(async () => {
-    project = mkdtempSync(join(tmpdir(), 'tokenwire-consumer-'));
-    const tarballs = join(project, 'tarballs');
-    for (const name of published) {
-      await run('pnpm', ['pack', '--pack-destination', tarballs], {
-        cwd: join(repoRoot, 'packages', name),
-      });
+  it('installs every public package', () => {
+    for (const name of publishedPackages) {
+      const manifest = JSON.parse(
+        readFileSync(join(project, 'node_modules/@tokenwire', name, 'package.json'), 'utf8'),
+      ) as { name: string };
+      expect(manifest.name).toBe(`@tokenwire/${name}`);
     }
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true }),
-    );
-    for (const file of readdirSync(join(repoRoot, 'scripts/consumer'))) {
-      copyFileSync(join(repoRoot, 'scripts/consumer', file), join(project, file));
+  });
+
+  it('holds one copy of openapi-fetch, the lowest version the clients admit', async () => {
+    const lowest = lowestOpenapiFetch();
+    for (const name of ['cloudlx', 'cloudcx', 'sensu']) {
+      const manifest = JSON.parse(
+        readFileSync(join(project, 'node_modules/@tokenwire', name, 'package.json'), 'utf8'),
+      ) as { dependencies: Record<string, string> };
+      expect(manifest.dependencies['openapi-fetch'], name).toBe(`^${lowest}`);
     }
-    const files = readdirSync(tarballs).map((f) => `./tarballs/${f}`);
-    await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-        ...files,
-        `typescript@${typescript}`,
-        '@types/node@20',
-      ],
-      { cwd: project, timeout: 240_000 },
-    );
-  }, 300_000);
-  afterAll(() => {
-    if (project) rmSync(project, { recursive: true, force: true });
+    const { stdout } = await run('npm', ['ls', 'openapi-fetch', '--all', '--parseable'], {
+      cwd: project,
+    });
+    const copies = stdout.trim().split('\n');
+    expect(copies).toEqual([join(project, 'node_modules/openapi-fetch')]);
+    const installed = JSON.parse(
+      readFileSync(join(project, 'node_modules/openapi-fetch/package.json'), 'utf8'),
+    ) as { version: string };
+    expect(installed.version).toBe(lowest);
   });
 
   it.each([

@@ -1,0 +1,334 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  type RunningSandbox,
+  type SandboxCounters,
+  startSandbox,
+  type Vendor,
+} from '@tokenwire/sandbox';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { npmRuntimes, runtimeBinary } from './runtimes';
+
+const exec = promisify(execFile);
+const consumerDir = inject('consumerDir');
+const chromiumPath = '/usr/bin/chromium';
+
+type CaseName = 'cold' | 'refresh' | 'replay' | 'apiKey' | 'wrongCredentials';
+
+/** The cases each vendor runs: CloudLX has no API key. */
+const casesOf: Record<Vendor, CaseName[]> = {
+  cloudlx: ['cold', 'refresh', 'replay', 'wrongCredentials'],
+  cloudcx: ['cold', 'refresh', 'replay', 'apiKey', 'wrongCredentials'],
+  sensu: ['cold', 'refresh', 'replay', 'apiKey', 'wrongCredentials'],
+};
+
+/** The authenticated GET each vendor's checks call, and how a token is obtained. */
+const wire: Record<Vendor, { resource: string; grant: string; refresh: string }> = {
+  cloudlx: {
+    resource: 'GET /api/services',
+    grant: 'POST /api/oauth2/access-token',
+    refresh: 'POST /api/oauth2/refresh-token',
+  },
+  cloudcx: {
+    resource: 'GET /openapi/v2/user/page',
+    grant: 'POST /oauth/token',
+    refresh: 'POST /oauth/token',
+  },
+  sensu: {
+    resource: 'GET /api/core/v2/namespaces',
+    grant: 'GET /auth',
+    refresh: 'POST /auth/token',
+  },
+};
+
+/** What one case reports (see consumer/runtime-checks.mjs). */
+interface CallOutcome {
+  status: number;
+  data: boolean;
+  error: boolean;
+  requests: string[];
+}
+interface CaseResult {
+  failed?: string;
+  calls?: CallOutcome[];
+  thrown?: {
+    name?: string;
+    code?: string;
+    status?: number;
+    isCredentialsRejectedError: boolean;
+    isError: boolean;
+  } | null;
+  requests?: string[];
+}
+type Results = Partial<Record<Vendor, Partial<Record<CaseName, CaseResult>>>>;
+type Plan = Partial<
+  Record<Vendor, { urls: Partial<Record<CaseName, string>>; credentials: Record<string, string> }>
+>;
+
+/** A runtime of the matrix: a name with its version, and how it runs the plan. */
+interface Runtime {
+  name: string;
+  run(plan: Plan): Promise<Results>;
+}
+
+/** Runs consumer/run-checks.mjs with a command-line runtime and parses its JSON line. */
+async function runCli(command: string, args: string[], plan: Plan): Promise<Results> {
+  const { stdout } = await exec(command, [...args, 'run-checks.mjs', JSON.stringify(plan)], {
+    cwd: consumerDir,
+    timeout: 90_000,
+    env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+  }).catch((error: { message: string; stdout?: string; stderr?: string }) => {
+    throw new Error(`${command} failed: ${error.message}\n${error.stdout}\n${error.stderr}`);
+  });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as Results;
+}
+
+/** A static server on loopback for the page and its bundle. */
+async function servePage(bundle: string): Promise<{ url: string; server: Server }> {
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>runtime checks</title><script type="module" src="/checks.js"></script>';
+  const server = createServer((request, response) => {
+    if (request.url === '/checks.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(bundle);
+    } else if (request.url === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, server };
+}
+
+/** Bundles consumer/browser-checks.mjs from the installed tarballs and runs it in Chromium. */
+async function runChromium(plan: Plan): Promise<Results> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} is missing: apt-get install chromium (.ci/run does this).`);
+  }
+  const bundled = await build({
+    entryPoints: [join(consumerDir, 'browser-checks.mjs')],
+    absWorkingDir: consumerDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const bundle = bundled.outputFiles[0]?.text ?? '';
+  const page = await servePage(bundle);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: 30_000,
+  });
+  try {
+    const tab = await browser.newPage();
+    const pageErrors: string[] = [];
+    tab.on('pageerror', (error) => pageErrors.push(error.message));
+    await tab.goto(page.url);
+    await tab.waitForFunction(() => 'runChecks' in window, undefined, { timeout: 30_000 });
+    const results = await tab.evaluate(
+      (input) =>
+        (window as unknown as { runChecks(plan: Plan): Promise<Results> }).runChecks(input),
+      plan,
+    );
+    expect(pageErrors).toEqual([]);
+    return results;
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => page.server.close(() => resolve()));
+  }
+}
+
+const runtimes: Runtime[] = [
+  {
+    name: `Node ${process.versions.node} (the machine's)`,
+    run: (plan) => runCli(process.execPath, [], plan),
+  },
+  {
+    name: `Node ${npmRuntimes.node} (npm package node)`,
+    run: (plan) => runCli(runtimeBinary('node'), [], plan),
+  },
+  {
+    name: `Bun ${npmRuntimes.bun} (npm package bun)`,
+    run: (plan) => runCli(runtimeBinary('bun'), [], plan),
+  },
+  {
+    name: `Deno ${npmRuntimes.deno} (npm package deno)`,
+    // Network to loopback only; modules come from the consumer's node_modules.
+    run: (plan) =>
+      runCli(runtimeBinary('deno'), ['run', '--no-lock', '--allow-net=127.0.0.1'], plan),
+  },
+  {
+    name: 'Chromium (Debian, through playwright-core)',
+    run: runChromium,
+  },
+];
+
+const vendors = Object.keys(casesOf) as Vendor[];
+
+/** One sandbox per vendor and case, so each case's counters are its own. */
+const sandboxes = new Map<string, RunningSandbox>();
+const key = (vendor: Vendor, kind: CaseName) => `${vendor}/${kind}`;
+
+function sandboxOf(vendor: Vendor, kind: CaseName): RunningSandbox {
+  const sandbox = sandboxes.get(key(vendor, kind));
+  if (!sandbox) throw new Error(`no sandbox for ${key(vendor, kind)}`);
+  return sandbox;
+}
+
+beforeAll(async () => {
+  for (const vendor of vendors) {
+    for (const kind of casesOf[vendor]) {
+      const sandbox = await startSandbox({
+        vendor,
+        port: 0,
+        cors: true,
+        // The expiry case moves the client's clock 20 minutes on: past a 10-minute access
+        // token, well within the refresh token's day.
+        ...(kind === 'refresh'
+          ? { accessTokenTtlSeconds: 600, refreshTokenTtlSeconds: 86_400 }
+          : {}),
+        log: () => {},
+      });
+      sandboxes.set(key(vendor, kind), sandbox);
+    }
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+});
+
+function plan(): Plan {
+  const result: Plan = {};
+  for (const vendor of vendors) {
+    const urls: Partial<Record<CaseName, string>> = {};
+    let credentials: Record<string, string> = {};
+    for (const kind of casesOf[vendor]) {
+      const sandbox = sandboxOf(vendor, kind);
+      urls[kind] = sandbox.url;
+      credentials = { ...sandbox.credentials };
+    }
+    result[vendor] = { urls, credentials };
+  }
+  return result;
+}
+
+/** The counters that tell the cases apart. */
+function tokenCounters(counters: SandboxCounters) {
+  const { primaryGrants, refreshes, unauthorized, tokenRequests } = counters;
+  return { primaryGrants, refreshes, unauthorized, tokenRequests };
+}
+
+describe.each(runtimes)('packed clients under $name', (runtime) => {
+  let results: Results = {};
+  let counters = new Map<string, SandboxCounters>();
+  beforeAll(async () => {
+    for (const sandbox of sandboxes.values()) sandbox.control.reset();
+    results = await runtime.run(plan());
+    counters = new Map(
+      [...sandboxes].map(([name, sandbox]) => [name, sandbox.control.counters()] as const),
+    );
+  }, 120_000);
+
+  function result(vendor: Vendor, kind: CaseName): CaseResult {
+    const outcome = results[vendor]?.[kind];
+    expect(outcome, `${vendor} ${kind} reported nothing`).toBeDefined();
+    expect(outcome?.failed, `${vendor} ${kind} threw`).toBeUndefined();
+    return outcome ?? {};
+  }
+  const countersOf = (vendor: Vendor, kind: CaseName) =>
+    tokenCounters(counters.get(key(vendor, kind)) ?? sandboxOf(vendor, kind).control.counters());
+
+  describe.each(vendors)('%s', (vendor) => {
+    const { resource, grant, refresh } = wire[vendor];
+
+    it('a cold call gets a token, then the resource', () => {
+      expect(result(vendor, 'cold').calls).toEqual([
+        { status: 200, data: true, error: false, requests: [`${grant} 200`, `${resource} 200`] },
+      ]);
+      expect(countersOf(vendor, 'cold')).toEqual({
+        primaryGrants: 1,
+        refreshes: 0,
+        unauthorized: 0,
+        tokenRequests: 1,
+      });
+    });
+
+    it('refreshes once the access token has expired on the client clock', () => {
+      expect(result(vendor, 'refresh').calls?.[1]).toEqual({
+        status: 200,
+        data: true,
+        error: false,
+        requests: [`${refresh} 200`, `${resource} 200`],
+      });
+      expect(countersOf(vendor, 'refresh')).toEqual({
+        primaryGrants: 1,
+        refreshes: 1,
+        unauthorized: 0,
+        tokenRequests: 2,
+      });
+    });
+
+    it('answers a 401 for a revoked token with one new token and exactly one replay', () => {
+      expect(result(vendor, 'replay').calls?.[1]).toEqual({
+        status: 200,
+        data: true,
+        error: false,
+        requests: [`${resource} 401`, `${refresh} 200`, `${resource} 200`],
+      });
+      expect(countersOf(vendor, 'replay')).toEqual({
+        primaryGrants: 1,
+        refreshes: 1,
+        unauthorized: 1,
+        tokenRequests: 2,
+      });
+    });
+
+    it.runIf(casesOf[vendor].includes('apiKey'))('calls with an API key and no token', () => {
+      expect(result(vendor, 'apiKey').calls).toEqual([
+        { status: 200, data: true, error: false, requests: [`${resource} 200`] },
+      ]);
+      expect(countersOf(vendor, 'apiKey')).toEqual({
+        primaryGrants: 0,
+        refreshes: 0,
+        unauthorized: 0,
+        tokenRequests: 0,
+      });
+    });
+
+    it('rejects wrong credentials with CredentialsRejectedError', () => {
+      const outcome = result(vendor, 'wrongCredentials');
+      expect(outcome.thrown).toEqual({
+        name: 'CredentialsRejectedError',
+        code: 'CREDENTIALS_REJECTED',
+        status: expect.any(Number),
+        isCredentialsRejectedError: true,
+        isError: true,
+      });
+      expect(outcome.requests).toEqual([`${grant} ${outcome.thrown?.status}`]);
+      expect(countersOf(vendor, 'wrongCredentials')).toMatchObject({
+        primaryGrants: 0,
+        refreshes: 0,
+        tokenRequests: 1,
+      });
+    });
+  });
+});
