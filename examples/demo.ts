@@ -1,17 +1,21 @@
 // The main command's demo: starts the sandboxes (and, unless --once, the Prism mocks and the
 // docs server), then walks through each vendor: authenticate, call a typed endpoint, revoke
 // the tokens and watch the transparent refresh, an API-key call, the typed error for wrong
-// credentials, and a transient 503 retried after its Retry-After. `--once` runs the demo and exits (0 when every step behaved).
+// credentials, and a transient 503 retried after its Retry-After. `--once` runs the demo and
+// exits (0 when every step behaved). `--port-offset N` (or TOKENWIRE_PORT_OFFSET=N) moves
+// every port. Whatever ends this process (Ctrl-C, SIGTERM, SIGHUP, a crash) also ends the
+// Prism processes it started (scripts/children.mjs).
 import { AuthError, createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
 import {
   defaultCredentials,
-  defaultPorts,
   type RunningSandbox,
   type SandboxControl,
   startSandbox,
 } from '@tokenwire/sandbox';
 import { createSensuClient } from '@tokenwire/sensu';
+import { exitOnSignals } from '../scripts/children.mjs';
+import { checkPorts, portOffsetFrom, portsAt } from '../scripts/ports.mjs';
 
 const once = process.argv.includes('--once');
 const line = (text = '') => console.log(text);
@@ -100,18 +104,31 @@ async function narrate(section: Section, sandbox: RunningSandbox): Promise<void>
 
 const sandboxes: RunningSandbox[] = [];
 const closers: Array<() => Promise<void>> = [];
-async function shutdown(code: number): Promise<never> {
+async function closeAll(): Promise<void> {
   await Promise.allSettled([...sandboxes.map((s) => s.close()), ...closers.map((c) => c())]);
+}
+async function shutdown(code: number): Promise<never> {
+  await closeAll();
   process.exit(code);
 }
-process.once('SIGINT', () => void shutdown(failures === 0 ? 0 : 1));
-process.once('SIGTERM', () => void shutdown(failures === 0 ? 0 : 1));
+exitOnSignals(async () => {
+  await closeAll();
+  return failures === 0 ? 0 : 1;
+});
 
 try {
+  const offset = portOffsetFrom(process.argv.slice(2));
+  const ports = portsAt(offset);
+  const busy = await checkPorts({
+    offset,
+    once,
+    command: once ? 'bash scripts/main.sh --once' : 'bash scripts/main.sh',
+  });
+  if (busy) throw new Error(busy);
   const [lx, cx, se] = await Promise.all([
-    startSandbox({ vendor: 'cloudlx', port: defaultPorts.cloudlx }),
-    startSandbox({ vendor: 'cloudcx', port: defaultPorts.cloudcx }),
-    startSandbox({ vendor: 'sensu', port: defaultPorts.sensu }),
+    startSandbox({ vendor: 'cloudlx', port: ports.sandbox.cloudlx }),
+    startSandbox({ vendor: 'cloudcx', port: ports.sandbox.cloudcx }),
+    startSandbox({ vendor: 'sensu', port: ports.sandbox.sensu }),
   ]);
   sandboxes.push(lx, cx, se);
   line('tokenwire demo: three stateful sandboxes on loopback, real token lifecycles.');
@@ -209,10 +226,12 @@ try {
   if (once) await shutdown(failures === 0 ? 0 : 1);
 
   const { startMocks } = await import('../scripts/mock.mjs');
-  const mocks = await startMocks();
-  closers.push(() => mocks.close());
+  // Registered before it resolves, so a signal during the start still stops every mock.
+  const starting = startMocks({ ports: ports.mock });
+  closers.push(async () => (await starting).close());
+  const mocks = await starting;
   const { serveDocs } = await import('../scripts/docs.mjs');
-  const docs = await serveDocs({ port: 4030 });
+  const docs = await serveDocs({ port: ports.docs });
   closers.push(() => docs.close());
   line();
   line('Serving until Ctrl-C:');

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // `pnpm mock`: one Prism mock server per spec on 127.0.0.1 (CloudLX 4010, CloudCX 4011,
-// Sensu 4012). Waits until each is listening, prints the URLs, and stops them all on
-// Ctrl-C / SIGTERM or as soon as one of them dies.
+// Sensu 4012; `--port-offset N` or TOKENWIRE_PORT_OFFSET=N moves them). Waits until each is
+// listening, prints the URLs, and stops them all on Ctrl-C / SIGTERM / SIGHUP or as soon as
+// one of them dies. Every Prism process started here also ends when this process ends,
+// however it ends (see children.mjs).
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endWithThisProcess, exitOnSignals } from './children.mjs';
+import { busyPorts, busyPortsMessage, portOffsetFrom } from './ports.mjs';
 import { startPrism } from './prism.mjs';
 import { vendors } from './vendors.mjs';
 
@@ -16,7 +20,12 @@ export async function startMocks(options = {}) {
   let closing = false;
   const close = async () => {
     closing = true;
-    await Promise.all(started.map(({ prism }) => prism.close()));
+    await Promise.all(
+      started.map(async ({ prism, forget }) => {
+        await prism.close();
+        forget();
+      }),
+    );
   };
   let reportExit;
   const exited = new Promise((done) => {
@@ -30,7 +39,9 @@ export async function startMocks(options = {}) {
         timeoutMs: options.timeoutMs ?? 60_000,
         onLine: (line) => options.log?.(`[${vendor.api} mock] ${line}`),
       });
-      started.push({ vendor, prism });
+      // close() sends Prism its SIGTERM before it returns, as the 'exit' event needs.
+      const forget = endWithThisProcess(() => void prism.close());
+      started.push({ vendor, prism, forget });
       prism.exited.then(({ code, signal }) => {
         if (!closing) reportExit({ vendor: vendor.api, code, signal });
       });
@@ -52,20 +63,33 @@ export async function startMocks(options = {}) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const verbose = process.argv.includes('--verbose');
+  const argv = process.argv.slice(2);
+  const verbose = argv.includes('--verbose');
   try {
-    const mocks = await startMocks({ log: verbose ? (line) => console.log(line) : undefined });
+    const offset = portOffsetFrom(argv);
+    const ports = Object.fromEntries(
+      vendors.map((vendor) => [vendor.api, vendor.mockPort + offset]),
+    );
+    const busy = await busyPorts(
+      vendors.map((vendor) => ({ service: `${vendor.title} Prism mock`, port: ports[vendor.api] })),
+    );
+    if (busy.length > 0) {
+      console.error(busyPortsMessage(busy, { command: 'pnpm mock' }));
+      process.exit(1);
+    }
+    const starting = startMocks({ ports, log: verbose ? (line) => console.log(line) : undefined });
+    exitOnSignals(async (signal) => {
+      console.log(`\n${signal}: stopping the mocks.`);
+      // A start that failed has already stopped the mocks it had started.
+      const mocks = await starting.catch(() => undefined);
+      await mocks?.close();
+      return 0;
+    });
+    const mocks = await starting;
     console.log('Prism mocks are listening (stateless, answers come from the spec examples):');
     for (const vendor of vendors)
       console.log(`  ${vendor.title.padEnd(9)} ${mocks.urls[vendor.api]}`);
     console.log('Press Ctrl-C to stop.');
-    const stop = async (signal) => {
-      console.log(`\n${signal}: stopping the mocks.`);
-      await mocks.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     const died = await mocks.exited;
     console.error(
       `The ${died.vendor} mock exited (code ${died.code ?? died.signal}); stopped the others.`,
