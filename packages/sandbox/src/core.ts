@@ -1,18 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import { type AdvertisedLifetime, checkAdvertisedLifetime } from './advertised-lifetime';
+import { checkAdvertisedLifetime } from './advertised-lifetime';
 import { readBody } from './body';
 import { checkClockOffset, httpDate } from './clock';
-import type {
-  SandboxClockState,
-  SandboxControl,
-  SandboxCounters,
-  TokenLedger,
-} from './control-types';
+import type { SandboxClockState, SandboxControl, TokenLedger } from './control-types';
 import { type CorsOrigins, checkCors } from './cors';
 import { type ActiveFault, FaultQueue, type RetryAfter, type RouteClass } from './faults';
-import type { ResolvedCommon, TokenLifetimes, Vendor } from './options';
+import type { Vendor } from './options';
 import { checkLifetime } from './options';
+import { type ServerState, zeroCounters } from './server-state';
 
 export type {
   LiveTokenCounts,
@@ -63,25 +59,6 @@ export interface FaultRenderer {
   businessError?(c: SandboxContext, code: string, message: string): Response | Promise<Response>;
 }
 
-export function zeroCounters(): SandboxCounters {
-  return {
-    primaryGrants: 0,
-    refreshes: 0,
-    unauthorized: 0,
-    reuseDetections: 0,
-    missingVendorAccept: 0,
-    tokenRequests: 0,
-    faultsServed: 0,
-  };
-}
-
-const emptyLedger: TokenLedger = {
-  revokeAccessTokens: () => 0,
-  revokeRefreshTokens: () => 0,
-  counts: () => ({ accessTokens: 0, refreshTokens: 0, sessions: 0 }),
-  clear: () => {},
-};
-
 /** node-server writes nothing for a response carrying this header (see its utils/response). */
 const alreadySentHeader = 'x-hono-already-sent';
 
@@ -102,65 +79,34 @@ function retryHint(advice: RetryAfter, nowMs: number): RetryHint {
   return { seconds, nowMs, headers };
 }
 
-/** The state and machinery shared by every vendor app of one sandbox. */
+/** What the core needs from a vendor besides its routes. */
+export interface VendorFaultsAndTokens {
+  /** Renders the faults whose body is vendor-specific. */
+  renderer: FaultRenderer;
+  /** The vendor's token store, behind the control API. */
+  ledger: TokenLedger;
+}
+
+/**
+ * The machinery of one sandbox, built after its vendor's routes: the fault queue and how
+ * faults are applied, hangs and delays, and the control API over the {@link ServerState}.
+ */
 export class SandboxCore {
-  readonly counters: SandboxCounters = zeroCounters();
   readonly faultQueue: FaultQueue;
-  resourcesUnauthorized = false;
-  lifetimes: TokenLifetimes;
-  /** How token responses advertise the access token's lifetime (see advertised-lifetime.ts). */
-  advertisedLifetime: AdvertisedLifetime;
-  /** Added to the clock: the server's "now" runs this far ahead (negative: behind). */
-  clockOffsetMs: number;
-  /** The browser origins admitted (see cors.ts); `false` keeps every answer as it was. */
-  cors: CorsOrigins;
-  ledger: TokenLedger = emptyLedger;
-  readonly clock: ResolvedCommon['clock'];
-  readonly log: ResolvedCommon['log'];
   /** In-process responses standing for a dropped connection (see createSandbox's fetch). */
   readonly dropped = new WeakSet<Response>();
   readonly #closing = new AbortController();
-  #dateSecond = Number.NaN;
-  #dateText = '';
+  readonly #renderer: FaultRenderer;
+  readonly #ledger: TokenLedger;
 
   constructor(
     readonly vendor: Vendor,
-    common: ResolvedCommon,
-    private readonly renderer: () => FaultRenderer,
+    readonly server: ServerState,
+    vendorParts: VendorFaultsAndTokens,
   ) {
     this.faultQueue = new FaultQueue(vendor);
-    this.lifetimes = { ...common.lifetimes };
-    this.advertisedLifetime = common.advertisedLifetime;
-    this.clockOffsetMs = common.clockOffsetMs;
-    this.cors = common.cors;
-    this.clock = common.clock;
-    this.log = common.log;
-  }
-
-  /**
-   * The server's "now" in milliseconds since the epoch: the injected clock plus the clock
-   * offset. Issuing, expiry checks, JWT claims and the `Date` header all read it.
-   */
-  now(): number {
-    return this.clock.now() + this.clockOffsetMs;
-  }
-
-  /** The `Date` header for a response written now, on the server's clock (cached per second). */
-  httpDate(): string {
-    let nowMs: number;
-    try {
-      nowMs = this.now();
-    } catch {
-      // A broken injected clock is reported by the route that read it (a vendor 500); the
-      // Date header must not turn that answer into a crash.
-      nowMs = Date.now() + this.clockOffsetMs;
-    }
-    const second = Math.floor(nowMs / 1000);
-    if (second !== this.#dateSecond) {
-      this.#dateSecond = second;
-      this.#dateText = httpDate(second * 1000);
-    }
-    return this.#dateText;
+    this.#renderer = vendorParts.renderer;
+    this.#ledger = vendorParts.ledger;
   }
 
   /**
@@ -172,7 +118,7 @@ export class SandboxCore {
     c: SandboxContext,
     handler: () => Response | Promise<Response>,
   ): Response | Promise<Response> {
-    if (route === 'token') this.counters.tokenRequests += 1;
+    if (route === 'token') this.server.counters.tokenRequests += 1;
     const fault = this.faultQueue.take(route);
     const result = fault === undefined ? handler() : this.#applyFault(fault, route, c, handler);
     if (result instanceof Promise) return result.then((res) => this.#count(res));
@@ -180,7 +126,7 @@ export class SandboxCore {
   }
 
   #count(res: Response): Response {
-    if (res.status === 401) this.counters.unauthorized += 1;
+    if (res.status === 401) this.server.counters.unauthorized += 1;
     return res;
   }
 
@@ -190,8 +136,8 @@ export class SandboxCore {
     c: SandboxContext,
     handler: () => Response | Promise<Response>,
   ): Promise<Response> {
-    this.counters.faultsServed += 1;
-    const renderer = this.renderer();
+    this.server.counters.faultsServed += 1;
+    const renderer = this.#renderer;
     switch (fault.kind) {
       case 'delay':
         await this.sleep(fault.delayMs);
@@ -199,9 +145,9 @@ export class SandboxCore {
       case 'server-error':
         return renderer.serverError(c, route);
       case 'unavailable':
-        return renderer.unavailable(c, route, retryHint(fault, this.now()));
+        return renderer.unavailable(c, route, retryHint(fault, this.server.now()));
       case 'rate-limited':
-        return renderer.rateLimited(c, route, retryHint(fault, this.now()));
+        return renderer.rateLimited(c, route, retryHint(fault, this.server.now()));
       case 'hang':
         return this.hang(c);
       case 'malformed-json':
@@ -297,23 +243,32 @@ export class SandboxCore {
     this.#closing.abort();
   }
 
+  /** The control API of this sandbox (the same operations as its `/__sandbox/` routes). */
   control(): SandboxControl {
+    const server = this.server;
+    const ledger = this.#ledger;
+    const corsState = (): CorsOrigins =>
+      server.cors === false || server.cors === '*' ? server.cors : [...server.cors];
+    const clockState = (): SandboxClockState => {
+      const nowMs = server.now();
+      return { offsetMs: server.clockOffsetMs, nowMs, now: new Date(nowMs).toISOString() };
+    };
     return {
       vendor: this.vendor,
-      counters: () => ({ ...this.counters }),
+      counters: () => ({ ...server.counters }),
       resetCounters: () => {
-        Object.assign(this.counters, zeroCounters());
+        Object.assign(server.counters, zeroCounters());
       },
-      revokeAccessTokens: () => this.ledger.revokeAccessTokens(),
-      revokeRefreshTokens: () => this.ledger.revokeRefreshTokens(),
+      revokeAccessTokens: () => ledger.revokeAccessTokens(),
+      revokeRefreshTokens: () => ledger.revokeRefreshTokens(),
       setResourcesUnauthorized: (enabled) => {
-        this.resourcesUnauthorized = enabled === true;
+        server.resourcesUnauthorized = enabled === true;
       },
       injectFault: (fault) => this.faultQueue.add(fault),
       faults: () => this.faultQueue.list(),
       clearFaults: () => this.faultQueue.clear(),
       setLifetimes: (lifetimes) => {
-        const next = { ...this.lifetimes };
+        const next = { ...server.lifetimes };
         if (lifetimes.accessTokenTtlSeconds !== undefined) {
           next.accessTokenTtlSeconds = checkLifetime(
             'accessTokenTtlSeconds',
@@ -326,49 +281,40 @@ export class SandboxCore {
             lifetimes.refreshTokenTtlSeconds,
           );
         }
-        this.lifetimes = next;
+        server.lifetimes = next;
         return { ...next };
       },
       setAdvertisedLifetime: (mode) => {
-        this.advertisedLifetime = checkAdvertisedLifetime('advertisedLifetime', mode);
-        return this.advertisedLifetime;
+        server.advertisedLifetime = checkAdvertisedLifetime('advertisedLifetime', mode);
+        return server.advertisedLifetime;
       },
       setClockOffset: (offsetMs) => {
-        this.clockOffsetMs = checkClockOffset('clockOffsetMs', offsetMs);
-        return this.#clockState();
+        server.clockOffsetMs = checkClockOffset('clockOffsetMs', offsetMs);
+        return clockState();
       },
-      clock: () => this.#clockState(),
+      clock: clockState,
       setCors: (cors) => {
-        this.cors = checkCors('cors', cors);
-        return this.#corsState();
+        server.cors = checkCors('cors', cors);
+        return corsState();
       },
       state: () => ({
         vendor: this.vendor,
-        counters: { ...this.counters },
-        resourcesUnauthorized: this.resourcesUnauthorized,
+        counters: { ...server.counters },
+        resourcesUnauthorized: server.resourcesUnauthorized,
         faults: this.faultQueue.list(),
-        tokens: this.ledger.counts(),
-        lifetimes: { ...this.lifetimes },
-        advertisedLifetime: this.advertisedLifetime,
-        clock: this.#clockState(),
-        cors: this.#corsState(),
+        tokens: ledger.counts(),
+        lifetimes: { ...server.lifetimes },
+        advertisedLifetime: server.advertisedLifetime,
+        clock: clockState(),
+        cors: corsState(),
       }),
       reset: () => {
-        this.ledger.clear();
-        Object.assign(this.counters, zeroCounters());
+        ledger.clear();
+        Object.assign(server.counters, zeroCounters());
         this.faultQueue.clear();
-        this.resourcesUnauthorized = false;
+        server.resourcesUnauthorized = false;
       },
     };
-  }
-
-  #corsState(): CorsOrigins {
-    return this.cors === false || this.cors === '*' ? this.cors : [...this.cors];
-  }
-
-  #clockState(): SandboxClockState {
-    const nowMs = this.now();
-    return { offsetMs: this.clockOffsetMs, nowMs, now: new Date(nowMs).toISOString() };
   }
 }
 

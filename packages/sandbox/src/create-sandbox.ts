@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { controlPrefix, mountControlRoutes } from './control-routes';
+import { type SandboxControl, SandboxCore, type SandboxEnv } from './core';
 import {
-  type FaultRenderer,
-  type SandboxContext,
-  type SandboxControl,
-  SandboxCore,
-  type SandboxEnv,
-} from './core';
-import { addCorsHeaders, type HeaderReader, isPreflight, preflightResponse } from './cors';
+  addCorsHeaders,
+  type CorsOrigins,
+  type HeaderReader,
+  isPreflight,
+  preflightResponse,
+} from './cors';
 import {
   type CredentialsByVendor,
   defaultCredentials,
@@ -16,9 +16,11 @@ import {
   type SandboxOptions,
   type Vendor,
 } from './options';
-import { createCloudcxApp } from './vendors/cloudcx';
-import { createCloudlxApp } from './vendors/cloudlx';
-import { createSensuApp } from './vendors/sensu';
+import { ServerState } from './server-state';
+import { mountVendorRoutes, servesPath, type VendorDefinition } from './vendor-routes';
+import { cloudcxVendor } from './vendors/cloudcx';
+import { cloudlxVendor } from './vendors/cloudlx';
+import { sensuVendor } from './vendors/sensu';
 
 type CredentialsOf<O extends SandboxOptions> = CredentialsByVendor[O['vendor']];
 
@@ -42,29 +44,18 @@ export interface InProcessSandbox<V extends Vendor = Vendor> {
 /** The pieces startSandbox needs besides the in-process API. */
 export interface BuiltSandbox<V extends Vendor = Vendor> {
   vendor: V;
+  server: ServerState;
   core: SandboxCore;
   control: SandboxControl;
   credentials: Readonly<CredentialsByVendor[V]>;
   handle(request: Request, env: SandboxEnv['Bindings']): Response | Promise<Response>;
 }
 
-interface VendorApp {
-  app: Hono<SandboxEnv>;
-  ledger: SandboxCore['ledger'];
-  renderer: FaultRenderer;
-  /** The paths it serves (Hono syntax), to tell a wrong method (405) from a wrong path. */
-  paths: string[];
-  notFound: (c: SandboxContext) => Response;
-  methodNotAllowed: (c: SandboxContext) => Response;
-}
-
-function vendorApp(
-  core: SandboxCore,
+/** The vendor definition of `options.vendor`, with the credentials it accepts. */
+export function defineVendor(
+  server: ServerState,
   options: SandboxOptions,
-): {
-  vendorApp: VendorApp;
-  credentials: CredentialsByVendor[Vendor];
-} {
+): { vendor: VendorDefinition; credentials: CredentialsByVendor[Vendor] } {
   switch (options.vendor) {
     case 'cloudlx': {
       const credentials = resolveCredentials(
@@ -72,7 +63,7 @@ function vendorApp(
         defaultCredentials.cloudlx,
         options.credentials,
       );
-      return { vendorApp: createCloudlxApp(core, credentials), credentials };
+      return { vendor: cloudlxVendor(server, credentials), credentials };
     }
     case 'cloudcx': {
       const credentials = resolveCredentials(
@@ -81,11 +72,11 @@ function vendorApp(
         options.credentials,
         ['username'],
       );
-      const app = createCloudcxApp(core, {
+      const vendor = cloudcxVendor(server, {
         credentials,
         issueRefreshTokens: options.issueRefreshTokens ?? true,
       });
-      return { vendorApp: app, credentials };
+      return { vendor, credentials };
     }
     case 'sensu': {
       const credentials = resolveCredentials(
@@ -94,60 +85,55 @@ function vendorApp(
         options.credentials,
         ['username', 'unprivilegedUsername'],
       );
-      return { vendorApp: createSensuApp(core, credentials), credentials };
+      return { vendor: sensuVendor(server, credentials), credentials };
     }
   }
 }
 
+/** Reads a request header by its lower-case name, from node's parsed headers when it can. */
+function headerReader(request: Request, env: SandboxEnv['Bindings']): HeaderReader {
+  const incoming = env.incoming;
+  if (!incoming) return (name) => request.headers.get(name) ?? undefined;
+  return (name) => {
+    const value = incoming.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+}
+
 /** Builds the app, state and control of one vendor sandbox (no server). */
 export function buildSandbox<O extends SandboxOptions>(options: O): BuiltSandbox<O['vendor']> {
-  const vendor: O['vendor'] = options.vendor;
-  let renderer: FaultRenderer | undefined;
-  const core = new SandboxCore(vendor, resolveCommon(vendor, options), () => {
-    if (!renderer) throw new Error('The sandbox is not fully built yet.');
-    return renderer;
-  });
-  const built = vendorApp(core, options);
-  renderer = built.vendorApp.renderer;
-  core.ledger = built.vendorApp.ledger;
+  const vendorName: O['vendor'] = options.vendor;
+  // The state first (the vendor's routes read it), then the vendor, then the core over both.
+  const server = new ServerState(resolveCommon(vendorName, options));
+  const { vendor, credentials } = defineVendor(server, options);
+  const core = new SandboxCore(vendorName, server, vendor);
   const control = core.control();
 
   const app = new Hono<SandboxEnv>();
   mountControlRoutes(app, control);
-  app.route('/', built.vendorApp.app);
+  mountVendorRoutes(app, core, vendor);
   // A 405 is decided here rather than by catch-all routes: a path with a single matching
   // route lets Hono answer synchronously, which matters on the hot path.
-  const served = built.vendorApp.paths.map(
-    (path) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`),
-  );
+  const served = servesPath(vendor);
   app.notFound((c) => {
     if (c.req.path.startsWith(controlPrefix))
       return c.json({ error: 'No such control route.' }, 404);
-    const path = c.req.path;
-    return served.some((pattern) => pattern.test(path))
-      ? built.vendorApp.methodNotAllowed(c)
-      : built.vendorApp.notFound(c);
+    return served(c.req.path) ? vendor.methodNotAllowed(c) : vendor.notFound(c);
   });
   app.onError((error, c) => {
     // One line, no stack and nothing from the request beyond its method and path.
-    core.log(
-      `[sandbox ${vendor}] internal error on ${c.req.method} ${c.req.path}: ${error.message}`,
+    server.log(
+      `[sandbox ${vendorName}] internal error on ${c.req.method} ${c.req.path}: ${error.message}`,
     );
-    return built.vendorApp.renderer.serverError(c, 'api');
+    return vendor.renderer.serverError(c, 'api');
   });
 
   const handleWithCors = (
     request: Request,
     env: SandboxEnv['Bindings'],
-    origins: Exclude<SandboxCore['cors'], false>,
+    origins: Exclude<CorsOrigins, false>,
   ): Response | Promise<Response> => {
-    const incoming = env.incoming;
-    const header: HeaderReader = incoming
-      ? (name) => {
-          const value = incoming.headers[name];
-          return Array.isArray(value) ? value[0] : value;
-        }
-      : (name) => request.headers.get(name) ?? undefined;
+    const header = headerReader(request, env);
     if (isPreflight(request.method, header)) {
       const preflight = preflightResponse(origins, header);
       if (preflight) return preflight;
@@ -159,13 +145,14 @@ export function buildSandbox<O extends SandboxOptions>(options: O): BuiltSandbox
   };
 
   return {
-    vendor,
+    vendor: vendorName,
+    server,
     core,
     control,
-    // The switch above resolved the credentials of exactly this vendor.
-    credentials: built.credentials as CredentialsOf<O>,
+    // The switch in defineVendor resolved the credentials of exactly this vendor.
+    credentials: credentials as CredentialsOf<O>,
     handle: (request, env) => {
-      const origins = core.cors;
+      const origins = server.cors;
       return origins === false ? app.fetch(request, env) : handleWithCors(request, env, origins);
     },
   };
@@ -217,7 +204,7 @@ export function createSandbox<O extends SandboxOptions>(options: O): InProcessSa
           cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
         });
       }
-      response.headers.set('date', built.core.httpDate());
+      response.headers.set('date', built.server.httpDate());
       return response;
     },
   };

@@ -92,7 +92,7 @@ export async function startSandbox<O extends StartSandboxOptions>(
       const finish = (response: Response): Response => {
         // Node would stamp the real time; the Date header must show the server's clock,
         // the only way a client can learn that it differs from its own.
-        if (outgoing && !outgoing.headersSent) outgoing.setHeader('date', built.core.httpDate());
+        if (outgoing && !outgoing.headersSent) outgoing.setHeader('date', built.server.httpDate());
         if (outgoing && bodilessResponses.has(response)) {
           // Written here so that no Content-Type is added (see typed-response.ts).
           outgoing.writeHead(response.status, Object.fromEntries(response.headers));
@@ -118,7 +118,7 @@ export async function startSandbox<O extends StartSandboxOptions>(
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(options.vendor, error.code, built.core.httpDate()));
+    socket.end(clientErrorResponse(options.vendor, error.code, built.server.httpDate()));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -131,7 +131,7 @@ export async function startSandbox<O extends StartSandboxOptions>(
   });
   // After start-up, a server error (rare: e.g. EMFILE) is logged, never thrown.
   server.on('error', (error: Error) =>
-    built.core.log(`[sandbox ${options.vendor}] ${error.message}`),
+    built.server.log(`[sandbox ${options.vendor}] ${error.message}`),
   );
 
   const address = server.address() as AddressInfo;

@@ -4,7 +4,8 @@
  * change that breaks a sandbox route therefore fails the type-check.
  */
 
-type HttpMethod = 'get' | 'post';
+/** The methods the vendor specs use. */
+export type HttpMethod = 'get' | 'post';
 
 type OperationOf<Paths, P extends keyof Paths, M extends HttpMethod> = Paths[P] extends {
   [K in M]: infer O;
@@ -63,46 +64,51 @@ export function bodilessResponse(status: number, headers: Record<string, string>
   return res;
 }
 
-export interface Responder<Paths> {
+/**
+ * The methods a path has in the spec: openapi-typescript writes `get?: never` for the
+ * others, which no route may use.
+ */
+export type MethodOf<Paths, P extends keyof Paths> = {
+  [M in HttpMethod]: Paths[P] extends { [K in M]: { responses: unknown } } ? M : never;
+}[HttpMethod];
+
+/** The answers of one operation (`path` + `method`), typed by its documented responses. */
+export interface RouteResponder<Paths, P extends keyof Paths, M extends HttpMethod> {
   /** `application/json` (or the given JSON content type) with a typed body. */
-  json<P extends keyof Paths, M extends HttpMethod, S extends StatusOf<Paths, P, M>>(
-    path: P,
-    method: M,
+  json<S extends StatusOf<Paths, P, M>>(
     status: S,
     body: Serialized<BodyOf<Paths, P, M, S, 'application/json'>>,
     headers?: Headers,
   ): Response;
   /** `text/plain; charset=utf-8` with a typed (string) body. */
-  text<P extends keyof Paths, M extends HttpMethod, S extends StatusOf<Paths, P, M>>(
-    path: P,
-    method: M,
+  text<S extends StatusOf<Paths, P, M>>(
     status: S,
     body: BodyOf<Paths, P, M, S, 'text/plain'>,
     headers?: Headers,
   ): Response;
   /** A response the spec documents without a body. */
-  empty<P extends keyof Paths, M extends HttpMethod, S extends EmptyStatusOf<Paths, P, M>>(
-    path: P,
-    method: M,
-    status: S,
-    headers?: Headers,
-  ): Response;
+  empty<S extends EmptyStatusOf<Paths, P, M>>(status: S, headers?: Headers): Response;
 }
 
-export function createResponder<Paths>(): Responder<Paths> {
+/** The responder of one operation; the types do the checking, so every operation shares it. */
+export function createRouteResponder<
+  Paths,
+  P extends keyof Paths,
+  M extends HttpMethod,
+>(): RouteResponder<Paths, P, M> {
   return {
-    json: (_path, _method, status, body, headers) =>
+    json: (status, body, headers) =>
       new Response(body, {
         status,
         headers: headers
           ? { 'content-type': 'application/json', ...headers }
           : { 'content-type': 'application/json' },
       }),
-    text: (_path, _method, status, body, headers) =>
+    text: (status, body, headers) =>
       new Response(String(body), {
         status,
         headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
       }),
-    empty: (_path, _method, status, headers) => bodilessResponse(status, headers),
+    empty: (status, headers) => bodilessResponse(status, headers),
   };
 }

@@ -1,29 +1,28 @@
 import type { components, paths } from '@tokenwire/cloudcx';
-import { Hono } from 'hono';
 import { advertisedExpiresIn, offSpecTokenResponse } from '../advertised-lifetime';
 import { type BodyParams, parseBodyParams, readBody } from '../body';
-import {
-  type FaultRenderer,
-  requestHeader,
-  type SandboxContext,
-  type SandboxCore,
-  type SandboxEnv,
-  type TokenLedger,
-} from '../core';
+import { requestHeader, type SandboxContext, type TokenLedger } from '../core';
 import type { RouteClass } from '../faults';
 import { decodeJwt, RsaJwtSigner } from '../jwt';
 import type { CloudcxCredentials } from '../options';
 import { randomAlphanumeric } from '../random';
 import { secretEquals } from '../secret-compare';
-import { createResponder, type Serialized, serialize } from '../typed-response';
+import type { ServerState } from '../server-state';
+import {
+  createRouteResponder,
+  type RouteResponder,
+  type Serialized,
+  serialize,
+} from '../typed-response';
+import { routeBuilder, type VendorDefinition } from '../vendor-routes';
 import { cloudcxUsers } from './cloudcx-seed';
 
 type Schemas = components['schemas'];
 type OAuthError = Schemas['OAuthError'];
 
-const send = createResponder<paths>();
-const tokenPath = '/oauth/token';
-const usersPath = '/openapi/v2/user/page';
+const route = routeBuilder<paths>();
+type TokenSend = RouteResponder<paths, '/oauth/token', 'post'>;
+type UsersSend = RouteResponder<paths, '/openapi/v2/user/page', 'get'>;
 
 interface AccessToken {
   expiresAt: number;
@@ -120,7 +119,7 @@ export interface CloudcxAppOptions {
   issueRefreshTokens: boolean;
 }
 
-export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) {
+export function cloudcxVendor(server: ServerState, options: CloudcxAppOptions): VendorDefinition {
   const { credentials } = options;
   const users = cloudcxUsers(credentials.username);
   const loginUserId = users[0]?.id ?? '';
@@ -136,14 +135,18 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       if (record.expiresAt <= now) refreshTokens.delete(token);
   }
 
-  async function issue(c: SandboxContext, refreshToken: string | undefined): Promise<Response> {
-    const now = core.now();
+  async function issue(
+    c: SandboxContext,
+    send: TokenSend,
+    refreshToken: string | undefined,
+  ): Promise<Response> {
+    const now = server.now();
     issuedSinceSweep += 1;
     if (issuedSinceSweep >= 1024) {
       issuedSinceSweep = 0;
       sweep(now);
     }
-    const { accessTokenTtlSeconds } = core.lifetimes;
+    const { accessTokenTtlSeconds } = server.lifetimes;
     // Spring stamps tokens with Instant.now() (millisecond precision) and checks expiry
     // against that instant; only the JWT claims are whole seconds.
     const iat = Math.floor(now / 1000);
@@ -164,13 +167,13 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
     // Whole seconds left when the response is written (the real service, a few milliseconds
     // later, shows 3599 for a one-hour token).
     const expiresIn = Math.max(0, Math.floor((expiresAt - now) / 1000));
-    if (core.advertisedLifetime !== 'number') {
+    if (server.advertisedLifetime !== 'number') {
       // Plain OAuth2 members, as the real endpoint sends them (only the user API wraps its
       // answers in the `{code, message, data}` envelope), with an odd lifetime.
       return offSpecTokenResponse({
         access_token: accessToken,
         token_type: 'Bearer',
-        expires_in: advertisedExpiresIn(core.advertisedLifetime, expiresIn),
+        expires_in: advertisedExpiresIn(server.advertisedLifetime, expiresIn),
         ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
       });
     }
@@ -180,7 +183,7 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       expires_in: expiresIn,
     };
     if (refreshToken !== undefined) body.refresh_token = refreshToken;
-    return send.json(tokenPath, 'post', 200, serialize(body));
+    return send.json(200, serialize(body));
   }
 
   function newRefreshToken(): string | undefined {
@@ -188,13 +191,13 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
     const token = randomAlphanumeric(64);
     refreshTokens.set(token, {
       clientId: credentials.clientId,
-      expiresAt: core.now() + core.lifetimes.refreshTokenTtlSeconds * 1000,
+      expiresAt: server.now() + server.lifetimes.refreshTokenTtlSeconds * 1000,
       revoked: false,
     });
     return token;
   }
 
-  async function tokenRoute(c: SandboxContext): Promise<Response> {
+  async function tokenRoute(c: SandboxContext, send: TokenSend): Promise<Response> {
     const body = await readBody(c.req.raw);
     const headers: Record<string, string> = body.ok ? {} : { connection: 'close' };
     // Spring reads form parameters only; any other body carries none.
@@ -210,110 +213,112 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       'password',
       'refresh_token',
     ]) {
-      if (params.count(name) > 1)
-        return send.json(tokenPath, 'post', 400, invalidRequest(name), headers);
+      if (params.count(name) > 1) return send.json(400, invalidRequest(name), headers);
     }
     // Client authentication runs first (a filter in front of the token endpoint).
     const clientId = stringParam(params, 'client_id');
     if (clientId === undefined || !secretEquals(clientId, credentials.clientId)) {
-      return send.json(tokenPath, 'post', 401, invalidClient('client_id'), headers);
+      return send.json(401, invalidClient('client_id'), headers);
     }
     const clientSecret = stringParam(params, 'client_secret');
     if (clientSecret === undefined || !secretEquals(clientSecret, credentials.clientSecret)) {
-      return send.json(tokenPath, 'post', 401, invalidClient('client_secret'), headers);
+      return send.json(401, invalidClient('client_secret'), headers);
     }
     const grantType = stringParam(params, 'grant_type');
     if (grantType === undefined) {
-      return send.json(tokenPath, 'post', 400, invalidRequest('grant_type'), headers);
+      return send.json(400, invalidRequest('grant_type'), headers);
     }
     if (grantType === 'password') {
       const username = stringParam(params, 'username');
       if (username === undefined) {
-        return send.json(tokenPath, 'post', 400, invalidRequest('username'), headers);
+        return send.json(400, invalidRequest('username'), headers);
       }
       const password = stringParam(params, 'password');
       if (password === undefined) {
-        return send.json(tokenPath, 'post', 400, invalidRequest('password'), headers);
+        return send.json(400, invalidRequest('password'), headers);
       }
       const userOk = secretEquals(username, credentials.username);
       const passwordOk = secretEquals(password, credentials.password);
-      if (!userOk || !passwordOk) return send.json(tokenPath, 'post', 400, badCredentials, headers);
-      core.counters.primaryGrants += 1;
-      return issue(c, newRefreshToken());
+      if (!userOk || !passwordOk) return send.json(400, badCredentials, headers);
+      server.counters.primaryGrants += 1;
+      return issue(c, send, newRefreshToken());
     }
     if (grantType === 'refresh_token') {
       const presented = stringParam(params, 'refresh_token');
       if (presented === undefined) {
-        return send.json(tokenPath, 'post', 400, invalidRequest('refresh_token'), headers);
+        return send.json(400, invalidRequest('refresh_token'), headers);
       }
       const record = refreshTokens.get(presented);
       if (
         !record ||
         record.revoked ||
-        record.expiresAt <= core.now() ||
+        record.expiresAt <= server.now() ||
         record.clientId !== clientId
       ) {
-        return send.json(tokenPath, 'post', 400, invalidGrant, headers);
+        return send.json(400, invalidGrant, headers);
       }
       // Spring's reuseRefreshTokens: the same refresh token comes back and stays valid.
-      core.counters.refreshes += 1;
-      return issue(c, presented);
+      server.counters.refreshes += 1;
+      return issue(c, send, presented);
     }
-    return send.json(tokenPath, 'post', 400, unsupportedGrantType, headers);
+    return send.json(400, unsupportedGrantType, headers);
   }
 
-  function unauthorized(description?: string): Response {
+  function unauthorized(send: UsersSend, description?: string): Response {
     const challenge =
       description === undefined
         ? 'Bearer'
         : `Bearer error="invalid_token", error_description="${description}", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1"`;
-    return send.empty(usersPath, 'get', 401, { 'www-authenticate': challenge });
+    return send.empty(401, { 'www-authenticate': challenge });
   }
 
   /** Spring Security's resource-server checks; undefined when the caller may proceed. */
-  function authenticate(c: SandboxContext): Response | undefined {
-    if (core.resourcesUnauthorized) return unauthorized("Provided token isn't active");
+  function authenticate(c: SandboxContext, send: UsersSend): Response | undefined {
+    if (server.resourcesUnauthorized) return unauthorized(send, "Provided token isn't active");
     const header = requestHeader(c, 'authorization');
     if (header === undefined || header.slice(0, 7).toLowerCase() !== 'bearer ') {
-      return unauthorized();
+      return unauthorized(send);
     }
     const token = header.slice(7);
-    if (!b64token.test(token)) return unauthorized('Bearer token is malformed');
+    if (!b64token.test(token)) return unauthorized(send, 'Bearer token is malformed');
     if (secretEquals(token, credentials.apiKey)) return undefined;
     const record = accessTokens.get(token);
     if (record === undefined) {
       return unauthorized(
+        send,
         decodeJwt(token)
           ? 'An error occurred while attempting to decode the Jwt: Signed JWT rejected: Invalid signature'
           : 'An error occurred while attempting to decode the Jwt: Malformed token',
       );
     }
-    if (record.revoked) return unauthorized("Provided token isn't active");
-    if (record.expiresAt <= core.now()) {
+    if (record.revoked) return unauthorized(send, "Provided token isn't active");
+    if (record.expiresAt <= server.now()) {
       const at = new Date(record.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
       return unauthorized(
+        send,
         `An error occurred while attempting to decode the Jwt: Jwt expired at ${at}`,
       );
     }
     return undefined;
   }
 
-  function envelope(code: string, message: string): Response {
+  function envelope(send: UsersSend, code: string, message: string): Response {
     const body = serialize<Schemas['UserPageEnvelope']>({ code, message, data: null });
-    return send.json(usersPath, 'get', 200, body);
+    return send.json(200, body);
   }
 
   function listUsers(
     c: SandboxContext,
+    send: UsersSend,
     businessError?: { code: string; message: string },
   ): Response {
-    const denied = authenticate(c);
+    const denied = authenticate(c, send);
     if (denied) return denied;
-    if (businessError) return envelope(businessError.code, businessError.message);
+    if (businessError) return envelope(send, businessError.code, businessError.message);
     const pageIndex = parseJavaInt(c.req.query('pageIndex'), 1);
     const pageSize = parseJavaInt(c.req.query('pageSize'), 25);
     if (pageIndex === undefined || pageSize === undefined || pageIndex < 1 || pageSize < 1) {
-      return envelope('1001', 'Invalid request parameter');
+      return envelope(send, '1001', 'Invalid request parameter');
     }
     const keywords = c.req.query('keywords')?.trim().toLowerCase() ?? '';
     const matching =
@@ -338,23 +343,12 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
         content,
       },
     });
-    return send.json(usersPath, 'get', 200, body);
+    return send.json(200, body);
   }
-
-  function route(kind: RouteClass, handler: (c: SandboxContext) => Response | Promise<Response>) {
-    return (c: SandboxContext) => core.handle(kind, c, () => handler(c));
-  }
-
-  const app = new Hono<SandboxEnv>();
-  app.post(tokenPath, route('token', tokenRoute));
-  app.get(
-    usersPath,
-    route('api', (c) => listUsers(c)),
-  );
 
   const ledger: TokenLedger = {
     revokeAccessTokens() {
-      const now = core.now();
+      const now = server.now();
       let revoked = 0;
       for (const record of accessTokens.values()) {
         if (!record.revoked && record.expiresAt > now) revoked += 1;
@@ -363,7 +357,7 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       return revoked;
     },
     revokeRefreshTokens() {
-      const now = core.now();
+      const now = server.now();
       let revoked = 0;
       for (const record of refreshTokens.values()) {
         if (!record.revoked && record.expiresAt > now) revoked += 1;
@@ -372,7 +366,7 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
       return revoked;
     },
     counts() {
-      const now = core.now();
+      const now = server.now();
       let access = 0;
       let refresh = 0;
       for (const record of accessTokens.values())
@@ -387,20 +381,24 @@ export function createCloudcxApp(core: SandboxCore, options: CloudcxAppOptions) 
     },
   };
 
-  const renderer: FaultRenderer = {
-    serverError: (c) => springError(c, core.now(), 500, 'Internal Server Error'),
-    unavailable: (c, _route, retry) =>
-      springError(c, retry.nowMs, 503, 'Service Unavailable', retry.headers),
-    rateLimited,
-    businessError: (c, code, message) => listUsers(c, { code, message }),
-  };
+  const routes = [
+    route('post', '/oauth/token', 'token', tokenRoute),
+    route('get', '/openapi/v2/user/page', 'api', (c, send) => listUsers(c, send)),
+  ];
+  // The business-error fault answers as the user page does, after its authentication.
+  const usersSend = createRouteResponder<paths, '/openapi/v2/user/page', 'get'>();
 
   return {
-    app,
+    routes,
     ledger,
-    renderer,
-    paths: [tokenPath, usersPath],
-    notFound: (c: SandboxContext) => springError(c, core.now(), 404, 'Not Found'),
-    methodNotAllowed: (c: SandboxContext) => springError(c, core.now(), 405, 'Method Not Allowed'),
+    renderer: {
+      serverError: (c) => springError(c, server.now(), 500, 'Internal Server Error'),
+      unavailable: (c, _route, retry) =>
+        springError(c, retry.nowMs, 503, 'Service Unavailable', retry.headers),
+      rateLimited,
+      businessError: (c, code, message) => listUsers(c, usersSend, { code, message }),
+    },
+    notFound: (c) => springError(c, server.now(), 404, 'Not Found'),
+    methodNotAllowed: (c) => springError(c, server.now(), 405, 'Method Not Allowed'),
   };
 }

@@ -1,27 +1,22 @@
 import type { components, paths } from '@tokenwire/cloudlx';
-import { Hono } from 'hono';
 import { advertisedExpiresIn, offSpecTokenResponse } from '../advertised-lifetime';
 import { type BodyParams, parseBodyParams, readBody } from '../body';
-import {
-  type FaultRenderer,
-  type RetryHint,
-  requestHeader,
-  type SandboxContext,
-  type SandboxCore,
-  type SandboxEnv,
-  type TokenLedger,
-} from '../core';
+import { type RetryHint, requestHeader, type SandboxContext, type TokenLedger } from '../core';
 import type { RouteClass } from '../faults';
 import type { CloudlxCredentials } from '../options';
 import { randomAlphanumeric } from '../random';
 import { secretEquals } from '../secret-compare';
-import { createResponder, type Serialized, serialize } from '../typed-response';
+import type { ServerState } from '../server-state';
+import { type RouteResponder, type Serialized, serialize } from '../typed-response';
+import { routeBuilder, type VendorDefinition } from '../vendor-routes';
 import { cloudlxCustomers, cloudlxServices, cloudlxUsers } from './cloudlx-seed';
 
 type Schemas = components['schemas'];
 type Resource = 'services' | 'users' | 'customers';
 
-const send = createResponder<paths>();
+const route = routeBuilder<paths>();
+type AccessTokenSend = RouteResponder<paths, '/api/oauth2/access-token', 'post'>;
+type RefreshTokenSend = RouteResponder<paths, '/api/oauth2/refresh-token', 'post'>;
 const vendorMediaType = 'application/vnd.cloudlx.v1+json';
 
 interface Client {
@@ -116,7 +111,10 @@ function stringParam(params: BodyParams, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredentials) {
+export function cloudlxVendor(
+  server: ServerState,
+  credentials: CloudlxCredentials,
+): VendorDefinition {
   const clients: Client[] = [
     {
       id: credentials.clientId,
@@ -140,14 +138,18 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
       if (record.expiresAt <= now) refreshTokens.delete(token);
   }
 
-  function issue(client: Client): Response {
-    const now = core.now();
+  /** Issues a token pair; `answer` sends the documented body from the endpoint that asked. */
+  function issue(
+    client: Client,
+    answer: (body: Serialized<Schemas['TokenResponse']>) => Response,
+  ): Response {
+    const now = server.now();
     issuedSinceSweep += 1;
     if (issuedSinceSweep >= 1024) {
       issuedSinceSweep = 0;
       sweep(now);
     }
-    const { accessTokenTtlSeconds, refreshTokenTtlSeconds } = core.lifetimes;
+    const { accessTokenTtlSeconds, refreshTokenTtlSeconds } = server.lifetimes;
     const accessToken = randomAlphanumeric(40);
     const refreshToken = randomAlphanumeric(40);
     accessTokens.set(accessToken, {
@@ -161,11 +163,11 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
       state: 'live',
     });
     const expiresIn = Math.floor(accessTokenTtlSeconds);
-    if (core.advertisedLifetime !== 'number') {
+    if (server.advertisedLifetime !== 'number') {
       return offSpecTokenResponse({
         access_token: accessToken,
         token_type: 'Bearer',
-        expires_in: advertisedExpiresIn(core.advertisedLifetime, expiresIn),
+        expires_in: advertisedExpiresIn(server.advertisedLifetime, expiresIn),
         refresh_token: refreshToken,
       });
     }
@@ -175,7 +177,7 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
       expires_in: expiresIn,
       refresh_token: refreshToken,
     });
-    return send.json('/api/oauth2/access-token', 'post', 200, body);
+    return answer(body);
   }
 
   /** Reads the form or JSON body; a body over the limit or cut off carries no parameters. */
@@ -209,145 +211,105 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
     return { client };
   }
 
-  async function accessTokenRoute(c: SandboxContext): Promise<Response> {
-    const path = '/api/oauth2/access-token';
+  async function accessTokenRoute(c: SandboxContext, send: AccessTokenSend): Promise<Response> {
     const { params, close } = await readParams(c);
     const headers: Record<string, string> = close ? { connection: 'close' } : {};
     const grantType = stringParam(params, 'grant_type');
     if (grantType === undefined) {
-      return send.json(path, 'post', 400, missingParameter('grant_type'), headers);
+      return send.json(400, missingParameter('grant_type'), headers);
     }
     if (grantType !== 'client_credentials') {
-      return send.json(path, 'post', 400, unsupportedGrantType, headers);
+      return send.json(400, unsupportedGrantType, headers);
     }
     const auth = authenticateClient(params);
     if ('error' in auth) {
       return auth.status === 401
-        ? send.json(path, 'post', 401, auth.error, headers)
-        : send.json(path, 'post', 400, auth.error, headers);
+        ? send.json(401, auth.error, headers)
+        : send.json(400, auth.error, headers);
     }
-    core.counters.primaryGrants += 1;
-    return issue(auth.client);
+    server.counters.primaryGrants += 1;
+    return issue(auth.client, (body) => send.json(200, body));
   }
 
-  async function refreshTokenRoute(c: SandboxContext): Promise<Response> {
-    const path = '/api/oauth2/refresh-token';
+  async function refreshTokenRoute(c: SandboxContext, send: RefreshTokenSend): Promise<Response> {
     const { params, close } = await readParams(c);
     const headers: Record<string, string> = close ? { connection: 'close' } : {};
     const grantType = stringParam(params, 'grant_type');
     if (grantType === undefined) {
-      return send.json(path, 'post', 400, missingParameter('grant_type'), headers);
+      return send.json(400, missingParameter('grant_type'), headers);
     }
     if (grantType !== 'refresh_token') {
-      return send.json(path, 'post', 400, unsupportedGrantType, headers);
+      return send.json(400, unsupportedGrantType, headers);
     }
     const auth = authenticateClient(params);
     if ('error' in auth) {
       return auth.status === 401
-        ? send.json(path, 'post', 401, auth.error, headers)
-        : send.json(path, 'post', 400, auth.error, headers);
+        ? send.json(401, auth.error, headers)
+        : send.json(400, auth.error, headers);
     }
     const presented = stringParam(params, 'refresh_token');
     if (presented === undefined) {
-      return send.json(path, 'post', 400, missingParameter('refresh_token'), headers);
+      return send.json(400, missingParameter('refresh_token'), headers);
     }
     const record = refreshTokens.get(presented);
     if (
       record?.state !== 'live' ||
-      record.expiresAt <= core.now() ||
+      record.expiresAt <= server.now() ||
       record.clientId !== auth.client.id
     ) {
-      if (record?.state === 'used') core.counters.reuseDetections += 1;
-      return send.json(path, 'post', 400, invalidRefreshToken, headers);
+      if (record?.state === 'used') server.counters.reuseDetections += 1;
+      return send.json(400, invalidRefreshToken, headers);
     }
     // Rotation: the refresh token and the access token issued with it both die.
     record.state = 'used';
     accessTokens.delete(record.accessToken);
-    core.counters.refreshes += 1;
-    return issue(auth.client);
+    server.counters.refreshes += 1;
+    return issue(auth.client, (body) => send.json(200, body));
   }
 
-  interface ResourceResponses {
-    ok(): Response;
-    unauthorized(): Response;
-    forbidden(): Response;
+  /**
+   * The answers of a resource list: its body, Dingo's 401 and 403. A property, not a method:
+   * a method's parameters are checked bivariantly, which would let a route send another
+   * list's body.
+   */
+  interface ResourceSend<Body> {
+    json: ((status: 200, body: Serialized<Body>) => Response) &
+      ((status: 401 | 403, body: Serialized<Schemas['ApiError']>) => Response);
   }
 
-  function resourceRoute(resource: Resource, respond: ResourceResponses) {
-    return (c: SandboxContext): Response => {
-      if (core.resourcesUnauthorized) return respond.unauthorized();
+  function resourceList<Body>(resource: Resource, body: Serialized<Body>) {
+    return (c: SandboxContext, send: ResourceSend<Body>): Response => {
+      if (server.resourcesUnauthorized) return send.json(401, unauthorizedBody);
       const token = bearerToken(requestHeader(c, 'authorization'));
       const record = token === undefined ? undefined : accessTokens.get(token);
-      if (record === undefined) return respond.unauthorized();
-      if (record.expiresAt <= core.now()) {
+      if (record === undefined) return send.json(401, unauthorizedBody);
+      if (record.expiresAt <= server.now()) {
         if (token !== undefined) accessTokens.delete(token);
-        return respond.unauthorized();
+        return send.json(401, unauthorizedBody);
       }
-      if (!record.permissions.has(resource)) return respond.forbidden();
-      return respond.ok();
+      if (!record.permissions.has(resource)) return send.json(403, forbiddenBody);
+      return send.json(200, body);
     };
   }
 
-  function route(kind: RouteClass, handler: (c: SandboxContext) => Response | Promise<Response>) {
-    return (c: SandboxContext) => {
-      const accept = requestHeader(c, 'accept');
-      if (
-        accept === undefined ||
-        !(accept.includes(vendorMediaType) || accept.toLowerCase().includes(vendorMediaType))
-      ) {
-        core.counters.missingVendorAccept += 1;
-      }
-      return core.handle(kind, c, () => handler(c));
-    };
-  }
-
-  const app = new Hono<SandboxEnv>();
-  app.post('/api/oauth2/access-token', route('token', accessTokenRoute));
-  app.post('/api/oauth2/refresh-token', route('token', refreshTokenRoute));
-  app.get(
-    '/api/services',
-    route(
-      'api',
-      resourceRoute('services', {
-        ok: () => send.json('/api/services', 'get', 200, servicesBody),
-        unauthorized: () => send.json('/api/services', 'get', 401, unauthorizedBody),
-        forbidden: () => send.json('/api/services', 'get', 403, forbiddenBody),
-      }),
-    ),
-  );
-  app.get(
-    '/api/users',
-    route(
-      'api',
-      resourceRoute('users', {
-        ok: () => send.json('/api/users', 'get', 200, usersBody),
-        unauthorized: () => send.json('/api/users', 'get', 401, unauthorizedBody),
-        forbidden: () => send.json('/api/users', 'get', 403, forbiddenBody),
-      }),
-    ),
-  );
-  app.get(
-    '/api/customers',
-    route(
-      'api',
-      resourceRoute('customers', {
-        ok: () => send.json('/api/customers', 'get', 200, customersBody),
-        unauthorized: () => send.json('/api/customers', 'get', 401, unauthorizedBody),
-        forbidden: () => send.json('/api/customers', 'get', 403, forbiddenBody),
-      }),
-    ),
-  );
+  const routes = [
+    route('post', '/api/oauth2/access-token', 'token', accessTokenRoute),
+    route('post', '/api/oauth2/refresh-token', 'token', refreshTokenRoute),
+    route('get', '/api/services', 'api', resourceList('services', servicesBody)),
+    route('get', '/api/users', 'api', resourceList('users', usersBody)),
+    route('get', '/api/customers', 'api', resourceList('customers', customersBody)),
+  ];
 
   const ledger: TokenLedger = {
     revokeAccessTokens() {
-      const now = core.now();
+      const now = server.now();
       let revoked = 0;
       for (const record of accessTokens.values()) if (record.expiresAt > now) revoked += 1;
       accessTokens.clear();
       return revoked;
     },
     revokeRefreshTokens() {
-      const now = core.now();
+      const now = server.now();
       let revoked = 0;
       for (const record of refreshTokens.values()) {
         if (record.state === 'live' && record.expiresAt > now) revoked += 1;
@@ -356,7 +318,7 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
       return revoked;
     },
     counts() {
-      const now = core.now();
+      const now = server.now();
       let access = 0;
       let refresh = 0;
       for (const record of accessTokens.values()) if (record.expiresAt > now) access += 1;
@@ -371,23 +333,24 @@ export function createCloudlxApp(core: SandboxCore, credentials: CloudlxCredenti
     },
   };
 
-  const renderer: FaultRenderer = {
-    serverError: () => apiError(500, '500 Internal Server Error'),
-    unavailable: (_c, _route, retry) => apiError(503, 'Service Unavailable', retry.headers),
-    rateLimited: (_c, route, retry) => rateLimited(route, retry),
-  };
-
   return {
-    app,
+    routes,
     ledger,
-    renderer,
-    paths: [
-      '/api/oauth2/access-token',
-      '/api/oauth2/refresh-token',
-      '/api/services',
-      '/api/users',
-      '/api/customers',
-    ],
+    renderer: {
+      serverError: () => apiError(500, '500 Internal Server Error'),
+      unavailable: (_c, _route, retry) => apiError(503, 'Service Unavailable', retry.headers),
+      rateLimited: (_c, route, retry) => rateLimited(route, retry),
+    },
+    // Counted whatever the answer (a fault included): the server falls back to v1.
+    beforeRoute: (c) => {
+      const accept = requestHeader(c, 'accept');
+      if (
+        accept === undefined ||
+        !(accept.includes(vendorMediaType) || accept.toLowerCase().includes(vendorMediaType))
+      ) {
+        server.counters.missingVendorAccept += 1;
+      }
+    },
     notFound: () => apiError(404, '404 Not Found'),
     methodNotAllowed: () => apiError(405, '405 Method Not Allowed'),
   };

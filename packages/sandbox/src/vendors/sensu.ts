@@ -1,28 +1,27 @@
 import type { components, paths } from '@tokenwire/sensu';
-import { Hono } from 'hono';
 import { advertisedExpiresAt, offSpecTokenResponse } from '../advertised-lifetime';
 import { parseBasicAuth } from '../basic-auth';
 import { readBody } from '../body';
-import {
-  type FaultRenderer,
-  requestHeader,
-  type SandboxContext,
-  type SandboxCore,
-  type SandboxEnv,
-  type TokenLedger,
-} from '../core';
-import type { RouteClass } from '../faults';
+import { requestHeader, type SandboxContext, type TokenLedger } from '../core';
 import { decodeBase64url, encodeBase64url, HmacJwt, type JwtClaims } from '../jwt';
 import type { SensuCredentials } from '../options';
 import { randomHex } from '../random';
 import { secretEquals } from '../secret-compare';
-import { bodilessResponse, createResponder, serialize } from '../typed-response';
+import type { ServerState } from '../server-state';
+import {
+  bodilessResponse,
+  type RouteResponder,
+  type Serialized,
+  serialize,
+} from '../typed-response';
+import { routeBuilder, type VendorDefinition } from '../vendor-routes';
 import { decodeSensuTokens, goAtoi, goUnmarshalSyntaxError, isMalformedGoQuery } from './go-errors';
 import { sensuEntities, sensuHealth, sensuNamespaces, sensuVersion } from './sensu-seed';
 
 type Schemas = components['schemas'];
 
-const send = createResponder<paths>();
+const route = routeBuilder<paths>();
+type Send<P extends keyof paths, M extends 'get' | 'post'> = RouteResponder<paths, P, M>;
 
 /** Sensu's `--api-request-limit` default: larger bodies trip the request-size guard. */
 const sensuRequestLimit = 512_000;
@@ -86,7 +85,7 @@ function rawQuery(c: SandboxContext): string {
   return q === -1 ? '' : url.slice(q + 1);
 }
 
-export function createSensuApp(core: SandboxCore, credentials: SensuCredentials) {
+export function sensuVendor(server: ServerState, credentials: SensuCredentials): VendorDefinition {
   const users = new Map<string, SensuUser>([
     [
       credentials.username,
@@ -114,7 +113,7 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
   /** Tokens whose signature was checked already: the check is deterministic. */
   const verified = new Map<string, Claims>();
 
-  const nowSeconds = () => Math.floor(core.now() / 1000);
+  const nowSeconds = () => Math.floor(server.now() / 1000);
   // golang-jwt: a token is valid while now < exp (both in whole seconds).
   const expired = (claims: Claims) => nowSeconds() >= claims.exp;
 
@@ -129,15 +128,18 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     return claims;
   }
 
-  /** Signs a new token pair for the session and answers it (`expires_at` as advertised). */
+  /**
+   * Signs a new token pair for the session and answers it (`expires_at` as advertised);
+   * `answer` sends the documented body from the endpoint that asked.
+   */
   async function issueTokens(
-    path: '/auth' | '/auth/token',
     user: SensuUser,
     sessionId: string,
     issuer: string,
+    answer: (body: Serialized<Schemas['AccessTokenResponse']>) => Response,
   ): Promise<Response> {
-    const now = core.now();
-    const exp = Math.floor((now + core.lifetimes.accessTokenTtlSeconds * 1000) / 1000);
+    const now = server.now();
+    const exp = Math.floor((now + server.lifetimes.accessTokenTtlSeconds * 1000) / 1000);
     const accessJti = randomHex(16);
     const refreshJti = randomHex(16);
     const accessToken = await jwt.sign({
@@ -166,10 +168,10 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     sessions.set(sessionId, {
       username: user.username,
       refreshJti,
-      expiresAt: now + core.lifetimes.refreshTokenTtlSeconds * 1000,
+      expiresAt: now + server.lifetimes.refreshTokenTtlSeconds * 1000,
     });
-    if (core.advertisedLifetime !== 'number') {
-      const expiresAt = advertisedExpiresAt(core.advertisedLifetime, exp, nowSeconds());
+    if (server.advertisedLifetime !== 'number') {
+      const expiresAt = advertisedExpiresAt(server.advertisedLifetime, exp, nowSeconds());
       return offSpecTokenResponse(
         { access_token: accessToken, expires_at: expiresAt, refresh_token: refreshToken },
         { newline: true },
@@ -179,9 +181,7 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
       { access_token: accessToken, expires_at: exp, refresh_token: refreshToken },
       { newline: true },
     );
-    return path === '/auth'
-      ? send.json('/auth', 'get', 200, body)
-      : send.json('/auth/token', 'post', 200, body);
+    return answer(body);
   }
 
   function issuer(c: SandboxContext): string {
@@ -234,88 +234,92 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     return user && passwordOk ? { user } : { parsed: true };
   }
 
-  async function login(c: SandboxContext): Promise<Response> {
+  async function login(c: SandboxContext, send: Send<'/auth', 'get'>): Promise<Response> {
     const mw = await refreshTokenMiddleware(c);
-    if ('status' in mw) return send.text('/auth', 'get', mw.status, mw.text, plain);
+    if ('status' in mw) return send.text(mw.status, mw.text, plain);
     const limited = limitRequest(c);
-    if (limited) return send.text('/auth', 'get', limited.status, limited.text, plain);
+    if (limited) return send.text(limited.status, limited.text, plain);
     const found = basicUser(c);
-    if (!('user' in found)) return send.text('/auth', 'get', 401, 'Unauthorized\n', plain);
-    core.counters.primaryGrants += 1;
-    return issueTokens('/auth', found.user, randomHex(16), issuer(c));
+    if (!('user' in found)) return send.text(401, 'Unauthorized\n', plain);
+    server.counters.primaryGrants += 1;
+    return issueTokens(found.user, randomHex(16), issuer(c), (body) => send.json(200, body));
   }
 
-  async function testCredentials(c: SandboxContext): Promise<Response> {
+  async function testCredentials(
+    c: SandboxContext,
+    send: Send<'/auth/test', 'get'>,
+  ): Promise<Response> {
     const mw = await refreshTokenMiddleware(c);
-    if ('status' in mw) return send.text('/auth/test', 'get', mw.status, mw.text, plain);
+    if ('status' in mw) return send.text(mw.status, mw.text, plain);
     const limited = limitRequest(c);
-    if (limited) return send.text('/auth/test', 'get', limited.status, limited.text, plain);
+    if (limited) return send.text(limited.status, limited.text, plain);
     if (!('user' in basicUser(c))) {
-      return send.text('/auth/test', 'get', 401, 'Request unauthorized\n', plain);
+      return send.text(401, 'Request unauthorized\n', plain);
     }
-    return send.empty('/auth/test', 'get', 200);
+    return send.empty(200);
   }
 
-  async function refreshAccessToken(c: SandboxContext): Promise<Response> {
-    const path = '/auth/token';
+  async function refreshAccessToken(
+    c: SandboxContext,
+    send: Send<'/auth/token', 'post'>,
+  ): Promise<Response> {
     const mw = await refreshTokenMiddleware(c);
-    if ('status' in mw) return send.text(path, 'post', mw.status, mw.text, plain);
+    if ('status' in mw) return send.text(mw.status, mw.text, plain);
     const limited = limitRequest(c);
-    if (limited) return send.text(path, 'post', limited.status, limited.text, plain);
+    if (limited) return send.text(limited.status, limited.text, plain);
     // Without token claims (a Basic header) the handler reports an invalid access token.
-    if (mw.basic) return send.text(path, 'post', 400, 'invalid access token\n', plain);
+    if (mw.basic) return send.text(400, 'invalid access token\n', plain);
     const { access, refresh } = mw;
     const session = sessions.get(refresh.sessionId);
-    if (!session || session.expiresAt <= core.now() || session.username !== refresh.sub) {
+    if (!session || session.expiresAt <= server.now() || session.username !== refresh.sub) {
       if (session) sessions.delete(refresh.sessionId);
-      return send.text(path, 'post', 401, 'Unauthorized\n', plain);
+      return send.text(401, 'Unauthorized\n', plain);
     }
     if (refresh.jti !== session.refreshJti) {
       // An old refresh token again: treated as theft, the whole session goes.
       sessions.delete(refresh.sessionId);
       sessions.delete(access.sessionId);
-      core.counters.reuseDetections += 1;
-      return send.text(path, 'post', 400, 'invalid access token\n', plain);
+      server.counters.reuseDetections += 1;
+      return send.text(400, 'invalid access token\n', plain);
     }
     const user = users.get(access.sub);
-    if (!user) return send.text(path, 'post', 401, 'Unauthorized\n', plain);
-    core.counters.refreshes += 1;
-    return issueTokens(path, user, refresh.sessionId, issuer(c));
+    if (!user) return send.text(401, 'Unauthorized\n', plain);
+    server.counters.refreshes += 1;
+    return issueTokens(user, refresh.sessionId, issuer(c), (body) => send.json(200, body));
   }
 
-  async function logout(c: SandboxContext): Promise<Response> {
-    const path = '/auth/logout';
+  async function logout(c: SandboxContext, send: Send<'/auth/logout', 'post'>): Promise<Response> {
     const mw = await refreshTokenMiddleware(c);
-    if ('status' in mw) return send.text(path, 'post', mw.status, mw.text, plain);
+    if ('status' in mw) return send.text(mw.status, mw.text, plain);
     const limited = limitRequest(c);
-    if (limited) return send.text(path, 'post', limited.status, limited.text, plain);
+    if (limited) return send.text(limited.status, limited.text, plain);
     // Without token claims the backend has no session to delete and answers 500.
-    if (mw.basic) return send.text(path, 'post', 500, 'Internal Server Error\n', plain);
+    if (mw.basic) return send.text(500, 'Internal Server Error\n', plain);
     sessions.delete(mw.access.sessionId);
-    return send.empty(path, 'post', 200);
+    return send.empty(200);
   }
 
-  function health(c: SandboxContext): Response {
+  function health(c: SandboxContext, send: Send<'/health', 'get'>): Response {
     const limited = limitRequest(c);
-    if (limited) return send.text('/health', 'get', 500, limited.text, plain);
+    if (limited) return send.text(500, limited.text, plain);
     const timeout = c.req.query('timeout');
     if (timeout !== undefined && timeout !== '') {
       const parsed = goAtoi(timeout);
-      if (!parsed.ok) return send.text('/health', 'get', 400, `${parsed.message}\n`, plain);
+      if (!parsed.ok) return send.text(400, `${parsed.message}\n`, plain);
     }
-    return send.text('/health', 'get', 200, serialize(sensuHealth, { newline: true }));
+    return send.text(200, serialize(sensuHealth, { newline: true }));
   }
 
-  function version(c: SandboxContext): Response {
+  function version(c: SandboxContext, send: Send<'/version', 'get'>): Response {
     const limited = limitRequest(c);
-    if (limited) return send.text('/version', 'get', 500, limited.text, plain);
-    return send.text('/version', 'get', 200, serialize(sensuVersion, { newline: true }));
+    if (limited) return send.text(500, limited.text, plain);
+    return send.text(200, serialize(sensuVersion, { newline: true }));
   }
 
   /** Sensu's Authentication middleware for /api: Bearer JWT or `Key <api key>`. */
   async function authenticateApi(c: SandboxContext): Promise<Claims | string> {
     const invalid = coreAuthError(5, 'invalid credentials');
-    if (core.resourcesUnauthorized) return invalid;
+    if (server.resourcesUnauthorized) return invalid;
     const header = requestHeader(c, 'authorization');
     if (header?.startsWith('Bearer ')) {
       const claims = await verifySignature(header.slice(7));
@@ -370,52 +374,54 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
     };
   }
 
-  async function listNamespaces(c: SandboxContext): Promise<Response> {
-    const path = '/api/core/v2/namespaces';
+  async function listNamespaces(
+    c: SandboxContext,
+    send: Send<'/api/core/v2/namespaces', 'get'>,
+  ): Promise<Response> {
     const claims = await authenticateApi(c);
-    if (typeof claims === 'string') return send.text(path, 'get', 401, claims);
+    if (typeof claims === 'string') return send.text(401, claims);
     const limited = limitRequest(c);
-    if (limited) return send.text(path, 'get', 500, limited.text, plain);
+    if (limited) return send.text(500, limited.text, plain);
     if (!canSeeEverything(claims)) {
-      return send.text(path, 'get', 500, handlerError('request unauthorized'), plain);
+      return send.text(500, handlerError('request unauthorized'), plain);
     }
     const paged = paginate(c, sensuNamespaces);
-    if ('error' in paged) return send.text(path, 'get', 500, handlerError(paged.error), plain);
+    if ('error' in paged) return send.text(500, handlerError(paged.error), plain);
     const headers: Record<string, string> = paged.next ? { 'sensu-continue': paged.next } : {};
-    return send.json(path, 'get', 200, serialize<Schemas['NamespaceList']>(paged.page), headers);
+    return send.json(200, serialize<Schemas['NamespaceList']>(paged.page), headers);
   }
 
-  async function listEntities(c: SandboxContext): Promise<Response> {
-    const path = '/api/core/v2/namespaces/{namespace}/entities';
+  async function listEntities(
+    c: SandboxContext,
+    send: Send<'/api/core/v2/namespaces/{namespace}/entities', 'get'>,
+  ): Promise<Response> {
     const claims = await authenticateApi(c);
-    if (typeof claims === 'string') return send.text(path, 'get', 401, claims);
+    if (typeof claims === 'string') return send.text(401, claims);
     if (!canSeeEverything(claims)) {
-      return send.text(path, 'get', 403, coreAuthError(4, 'unauthorized to perform action'));
+      return send.text(403, coreAuthError(4, 'unauthorized to perform action'));
     }
     const limited = limitRequest(c);
-    if (limited) return send.text(path, 'get', 500, limited.text, plain);
+    if (limited) return send.text(500, limited.text, plain);
     const entities = sensuEntities.get(c.req.param('namespace') ?? '') ?? [];
     const named = entities.map((entity) => ({ name: entity.metadata.name, entity }));
     const paged = paginate(c, named);
-    if ('error' in paged) return send.text(path, 'get', 500, handlerError(paged.error), plain);
+    if ('error' in paged) return send.text(500, handlerError(paged.error), plain);
     const headers: Record<string, string> = paged.next ? { 'sensu-continue': paged.next } : {};
     const body = serialize<Schemas['EntityList']>(paged.page.map((item) => item.entity));
-    return send.json(path, 'get', 200, body, headers);
+    return send.json(200, body, headers);
   }
 
-  function route(kind: RouteClass, handler: (c: SandboxContext) => Response | Promise<Response>) {
-    return (c: SandboxContext) => core.handle(kind, c, () => handler(c));
-  }
+  const routes = [
+    route('get', '/auth', 'token', login),
+    route('get', '/auth/test', 'api', testCredentials),
+    route('post', '/auth/token', 'token', refreshAccessToken),
+    route('post', '/auth/logout', 'api', logout),
+    route('get', '/health', 'api', health),
+    route('get', '/version', 'api', version),
+    route('get', '/api/core/v2/namespaces', 'api', listNamespaces),
+    route('get', '/api/core/v2/namespaces/{namespace}/entities', 'api', listEntities),
+  ];
 
-  const app = new Hono<SandboxEnv>();
-  app.get('/auth', route('token', login));
-  app.get('/auth/test', route('api', testCredentials));
-  app.post('/auth/token', route('token', refreshAccessToken));
-  app.post('/auth/logout', route('api', logout));
-  app.get('/health', route('api', health));
-  app.get('/version', route('api', version));
-  app.get('/api/core/v2/namespaces', route('api', listNamespaces));
-  app.get('/api/core/v2/namespaces/:namespace/entities', route('api', listEntities));
   const ledger: TokenLedger = {
     revokeAccessTokens() {
       const now = nowSeconds();
@@ -428,14 +434,14 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
       return revoked;
     },
     revokeRefreshTokens() {
-      const now = core.now();
+      const now = server.now();
       let revoked = 0;
       for (const session of sessions.values()) if (session.expiresAt > now) revoked += 1;
       sessions.clear();
       return revoked;
     },
     counts() {
-      const now = core.now();
+      const now = server.now();
       const seconds = nowSeconds();
       let access = 0;
       let live = 0;
@@ -458,37 +464,25 @@ export function createSensuApp(core: SandboxCore, credentials: SensuCredentials)
       headers: { 'content-type': 'text/plain; charset=utf-8', ...plain, ...headers },
     });
 
-  const renderer: FaultRenderer = {
-    serverError: (c) => {
-      const path = c.req.path;
-      if (path === '/health' || path === '/version')
-        return text(500, 'Request exceeded max length\n');
-      if (path.startsWith('/api/')) return text(500, handlerError('internal error'));
-      return text(500, 'Internal Server Error\n');
-    },
-    unavailable: (_c, _route, retry) => text(503, startupText, retry.headers),
-    // Inferred (the backend has no rate limit of its own; a proxy or a patched build would):
-    // Go's http.Error text, or a handler error on the core API.
-    rateLimited: (c, _route, retry) =>
-      c.req.path.startsWith('/api/')
-        ? text(429, handlerError('too many requests'), retry.headers)
-        : text(429, 'Too Many Requests\n', retry.headers),
-  };
-
   return {
-    app,
+    routes,
     ledger,
-    renderer,
-    paths: [
-      '/auth',
-      '/auth/test',
-      '/auth/token',
-      '/auth/logout',
-      '/health',
-      '/version',
-      '/api/core/v2/namespaces',
-      '/api/core/v2/namespaces/:namespace/entities',
-    ],
+    renderer: {
+      serverError: (c) => {
+        const path = c.req.path;
+        if (path === '/health' || path === '/version')
+          return text(500, 'Request exceeded max length\n');
+        if (path.startsWith('/api/')) return text(500, handlerError('internal error'));
+        return text(500, 'Internal Server Error\n');
+      },
+      unavailable: (_c, _route, retry) => text(503, startupText, retry.headers),
+      // Inferred (the backend has no rate limit of its own; a proxy or a patched build would):
+      // Go's http.Error text, or a handler error on the core API.
+      rateLimited: (c, _route, retry) =>
+        c.req.path.startsWith('/api/')
+          ? text(429, handlerError('too many requests'), retry.headers)
+          : text(429, 'Too Many Requests\n', retry.headers),
+    },
     // The backend's own not-found handler: JSON written without a Content-Type.
     notFound: () => text(404, '{"code":2,"message":"not found"}\n'),
     // gorilla/mux answers a wrong method with an empty 405.
