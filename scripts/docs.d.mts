@@ -1,5 +1,6 @@
 export const siteDir: string;
-export const packagePages: ReadonlyArray<{ name: string; dir: string }>;
+export const packagePages: ReadonlyArray<{ name: string; dir: string; description?: string }>;
+export function siteNav(toRoot: string, current?: string): string;
 export function buildDocs(): Promise<string[]>;
 export function serveDocs(options?: {
   port?: number;
