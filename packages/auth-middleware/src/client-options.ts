@@ -1,5 +1,5 @@
 import type { ClientOptions } from 'openapi-fetch';
-import type { CallOptions, RequestFetch, StaticAuthOptions, TokenAuth } from './auth';
+import type { CallOptions, RequestFetch, StaticAuthOptions } from './auth';
 import { InvalidOptionsError } from './errors';
 import type { TokenManagerOptions } from './token-manager';
 import { defined } from './token-response';
@@ -56,43 +56,6 @@ export function baseUrlOption(value: unknown, option = 'baseUrl'): string {
 }
 
 /**
- * Sends a request through an openapi-fetch call and hands back the untouched Response, so
- * a token response can be validated by the grant's `process` step (openapi-fetch reads the
- * body of error answers itself; it gets a clone).
- */
-export async function rawResponse(
-  send: (fetch: RequestFetch) => Promise<unknown>,
-  fetch: RequestFetch,
-): Promise<Response> {
-  let raw: Response | undefined;
-  await send(async (request, init) => {
-    raw = await fetch(request, init);
-    return raw.clone();
-  });
-  if (!raw) throw new TypeError('The request was not sent.');
-  return raw;
-}
-
-/** The token controls every vendor client exposes as `client.auth`. */
-export interface ClientAuthControls {
-  /** The current access token, acquiring or refreshing it first if needed. */
-  getAccessToken(signal?: AbortSignal): Promise<string>;
-  /** Refreshes now (falling back to the primary grant when the refresh is refused). */
-  refresh(signal?: AbortSignal): Promise<void>;
-  /** Forgets the stored tokens; the next request gets new ones. */
-  invalidate(): Promise<void>;
-}
-
-/** Serialises a flat object as `application/x-www-form-urlencoded`. */
-export function formBody(fields: object): string {
-  return new URLSearchParams(
-    Object.entries(fields).flatMap(([name, value]) =>
-      value == null ? [] : [[name, String(value)]],
-    ),
-  ).toString();
-}
-
-/**
  * The options of `createStaticAuth` among a client's manager options: an API-key client
  * keeps the same transport safety, retries, timeout and observability as a token client.
  */
@@ -101,31 +64,6 @@ export function staticAuthOptions(
 ): Omit<StaticAuthOptions, 'headers'> {
   const { allowInsecureHttp, retry, requestTimeoutMs, clock, hooks, logger } = manager;
   return defined({ allowInsecureHttp, retry, requestTimeoutMs, clock, hooks, logger });
-}
-
-/** `client.auth` of a client that uses tokens. */
-export function tokenControls(auth: TokenAuth): ClientAuthControls {
-  return {
-    getAccessToken: (signal) => auth.getAccessToken(signal),
-    refresh: async (signal) => {
-      await auth.refresh(signal);
-    },
-    invalidate: () => auth.invalidate(),
-  };
-}
-
-/** `client.auth` of a client that sends a fixed API key: there is no token to manage. */
-export function apiKeyControls(option: string): ClientAuthControls {
-  return {
-    getAccessToken: async () => {
-      throw new InvalidOptionsError(
-        option,
-        'This client sends an API key: it has no access token.',
-      );
-    },
-    refresh: async () => {},
-    invalidate: async () => {},
-  };
 }
 
 /**

@@ -1,3 +1,15 @@
+/**
+ * `@tokenwire/auth-middleware`: the entry for applications. Token and API-key auth for
+ * openapi-fetch clients (`createTokenAuth`, `createStaticAuth`), their options, every error
+ * they reject with, the token store contract and its in-memory store, and `redact`.
+ *
+ * Strategy and vendor authors find the building blocks (the token manager, grant steps,
+ * token-response checks, option checks, `client.auth` controls) in
+ * `@tokenwire/auth-middleware/vendor-kit`.
+ *
+ * @packageDocumentation
+ */
+export { ApiResponseError } from './api-error';
 export {
   type Auth,
   type CallOptions,
@@ -8,7 +20,6 @@ export {
   type TokenAuth,
   type TokenAuthOptions,
 } from './auth';
-export { basicAuthorization } from './basic-auth';
 export {
   AuthError,
   type AuthErrorCode,
@@ -20,7 +31,6 @@ export {
   type TokenEndpointErrorDetails,
   TokenRequestError,
 } from './errors';
-export type { GrantContext, GrantStep, GrantStrategy } from './grant';
 export type { AuthErrorEvent, AuthHooks, AuthLogger, TokenEvent } from './observability';
 export { redact } from './redact';
 export {
@@ -30,31 +40,18 @@ export {
   type RetryOptions,
   TRANSIENT_STATUSES,
 } from './retry';
-export { TokenManager, type TokenManagerOptions } from './token-manager';
+export type { TokenManagerOptions } from './token-manager';
+export type { TokenSet } from './token-set';
 export {
-  optionalLifetime,
-  optionalString,
-  processOAuth2TokenResponse,
-  readJsonObject,
-  requireNumber,
-  requireString,
-  type TokenResponseContext,
-  tokenEndpointError,
-} from './token-response';
-export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn, type TokenSet } from './token-set';
-export {
-  deriveStoreKey,
   type LeaseOptions,
   MemoryTokenStore,
   type StoreCoordination,
   type StoreLease,
   type TokenStore,
 } from './token-store';
-export { assertSecureUrl } from './transport';
 export {
   ConnectionError,
   InvalidResponseBodyError,
   RequestAbortedError,
   RequestTimeoutError,
 } from './transport-errors';
-export { withTypedErrors } from './typed-client';

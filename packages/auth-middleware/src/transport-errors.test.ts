@@ -235,6 +235,7 @@ describe('error names are string literals, so minified bundles keep them', () =>
   const response = () => new Response('', { status: 500 });
   /** One instance of every error class index.ts exports, by export name. */
   const factories: Record<string, () => Error> = {
+    ApiResponseError: () => new api.ApiResponseError('m', { status: 401 }),
     AuthError: () => new api.AuthError('INVALID_OPTIONS', 'm'),
     TokenEndpointError: () => new api.TokenEndpointError('m', { status: 500 }),
     CredentialsRejectedError: () => new api.CredentialsRejectedError('m', { status: 401 }),

@@ -1,19 +1,40 @@
 /**
- * `@tokenwire/auth-middleware/vendor-kit`: the building blocks of a tokenwire vendor client
- * (option checks, `client.auth` controls, raw token responses through a typed client, the
- * error of a failed convenience call). Users of the middleware itself never need them; they
- * live apart so the main entry stays small.
+ * `@tokenwire/auth-middleware/vendor-kit`: the entry for strategy and vendor authors, as
+ * openai-node keeps its `core` apart from its `internal`. Applications need only the main
+ * entry, `@tokenwire/auth-middleware`.
+ *
+ * Here: the token manager and the grant strategy contract; the token-response checks
+ * (`processOAuth2TokenResponse`, `readJsonObject`, `requireString`...) and expiry helpers;
+ * HTTP Basic, the HTTPS check and the store key; and the plumbing of a tokenwire vendor
+ * client: option checks, `client.auth` controls, the API-key branch, raw token responses
+ * through a typed client, and `withTypedErrors`.
+ *
+ * @packageDocumentation
  */
-export { ApiResponseError } from './api-error';
+export { type ApiKeyAuthOptions, type ApiKeyClientAuth, apiKeyAuth } from './api-key-auth';
+export { apiKeyControls, type ClientAuthControls, tokenControls } from './auth-controls';
+export { basicAuthorization } from './basic-auth';
 export {
-  apiKeyControls,
   baseUrlOption,
-  type ClientAuthControls,
   type CommonClientOptions,
-  formBody,
-  rawResponse,
   splitClientOptions,
   staticAuthOptions,
   stringOption,
-  tokenControls,
 } from './client-options';
+export type { GrantContext, GrantStep, GrantStrategy } from './grant';
+export { FORM_ENCODED, formBody, type RawResponseInit, rawResponse } from './raw-response';
+export { TokenManager } from './token-manager';
+export {
+  optionalLifetime,
+  optionalString,
+  processOAuth2TokenResponse,
+  readJsonObject,
+  requireNumber,
+  requireString,
+  type TokenResponseContext,
+  tokenEndpointError,
+} from './token-response';
+export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn } from './token-set';
+export { deriveStoreKey } from './token-store';
+export { assertSecureUrl } from './transport';
+export { withTypedErrors } from './typed-client';

@@ -1,22 +1,17 @@
+import { createTokenAuth, InvalidOptionsError } from '@tokenwire/auth-middleware';
 import {
-  createStaticAuth,
-  createTokenAuth,
-  type GrantStrategy,
-  InvalidOptionsError,
-  processOAuth2TokenResponse,
-  withTypedErrors,
-} from '@tokenwire/auth-middleware';
-import {
-  apiKeyControls,
+  apiKeyAuth,
   baseUrlOption,
   type ClientAuthControls,
   type CommonClientOptions,
-  formBody,
+  FORM_ENCODED,
+  type GrantStrategy,
+  processOAuth2TokenResponse,
   rawResponse,
   splitClientOptions,
-  staticAuthOptions,
   stringOption,
   tokenControls,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { CloudCxApiError } from './errors';
@@ -108,13 +103,12 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
   let controls: ClientAuthControls;
   let fetch = send;
   if (hasKey) {
-    const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
-    const auth = createStaticAuth({
-      headers: { Authorization: `Bearer ${apiKey}` },
-      ...staticAuthOptions(manager),
-    });
-    fetch = auth.wrapFetch(send);
-    controls = apiKeyControls('auth.apiKey');
+    ({ fetch, controls } = apiKeyAuth({
+      apiKey: authInput.apiKey,
+      scheme: 'Bearer',
+      manager,
+      fetch: send,
+    }));
   } else {
     const clientId = stringOption(authInput.clientId, 'auth.clientId');
     const clientSecret = stringOption(authInput.clientSecret, 'auth.clientSecret');
@@ -122,17 +116,8 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
     const password = stringOption(authInput.password, 'auth.password');
     const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: send });
     const requestToken = (body: components['schemas']['TokenRequest'], signal: AbortSignal) =>
-      rawResponse(
-        (fetch) =>
-          tokenClient.POST('/oauth/token', {
-            body,
-            bodySerializer: formBody,
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-            parseAs: 'stream',
-            signal,
-            fetch,
-          }),
-        send,
+      rawResponse(send, signal, (init) =>
+        tokenClient.POST('/oauth/token', { ...init, ...FORM_ENCODED, body }),
       );
     const strategy: GrantStrategy = {
       name: 'cloudcx',

@@ -1,4 +1,4 @@
-import { ApiResponseError } from '@tokenwire/auth-middleware/vendor-kit';
+import { ApiResponseError } from '@tokenwire/auth-middleware';
 
 /**
  * CloudCX answered with an envelope whose `code` is not `"0000"` (often with HTTP 200), or a

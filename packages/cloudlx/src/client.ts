@@ -1,20 +1,20 @@
 import {
   createTokenAuth,
-  type GrantStrategy,
   InvalidOptionsError,
-  processOAuth2TokenResponse,
   type RequestFetch,
-  withTypedErrors,
 } from '@tokenwire/auth-middleware';
 import {
   baseUrlOption,
   type ClientAuthControls,
   type CommonClientOptions,
-  formBody,
+  FORM_ENCODED,
+  type GrantStrategy,
+  processOAuth2TokenResponse,
   rawResponse,
   splitClientOptions,
   stringOption,
   tokenControls,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated/schema';
@@ -90,11 +90,6 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
 
   // Token requests go through a typed client of the same spec, without the auth layer.
   const tokenClient = createClient<CloudLxPaths>({ ...clientOptions, baseUrl, fetch: vendorFetch });
-  const form = {
-    bodySerializer: formBody,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    parseAs: 'stream',
-  } as const;
   const strategy: GrantStrategy = {
     name: 'cloudlx',
     identity: [baseUrl, clientId, clientSecret],
@@ -102,38 +97,32 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
     tokenUrls: [`${baseUrl}/api/oauth2/access-token`, `${baseUrl}/api/oauth2/refresh-token`],
     acquire: {
       request: (_input, { signal }) =>
-        rawResponse(
-          (fetch) =>
-            tokenClient.POST('/api/oauth2/access-token', {
-              ...form,
-              body: {
-                grant_type: 'client_credentials',
-                client_id: clientId,
-                client_secret: clientSecret,
-              },
-              signal,
-              fetch,
-            }),
-          vendorFetch,
+        rawResponse(vendorFetch, signal, (init) =>
+          tokenClient.POST('/api/oauth2/access-token', {
+            ...init,
+            ...FORM_ENCODED,
+            body: {
+              grant_type: 'client_credentials',
+              client_id: clientId,
+              client_secret: clientSecret,
+            },
+          }),
         ),
       process: (response, _input, context) => processOAuth2TokenResponse(response, context),
     },
     refresh: {
       request: (current, { signal }) =>
-        rawResponse(
-          (fetch) =>
-            tokenClient.POST('/api/oauth2/refresh-token', {
-              ...form,
-              body: {
-                grant_type: 'refresh_token',
-                refresh_token: current.refreshToken ?? '',
-                client_id: clientId,
-                client_secret: clientSecret,
-              },
-              signal,
-              fetch,
-            }),
-          vendorFetch,
+        rawResponse(vendorFetch, signal, (init) =>
+          tokenClient.POST('/api/oauth2/refresh-token', {
+            ...init,
+            ...FORM_ENCODED,
+            body: {
+              grant_type: 'refresh_token',
+              refresh_token: current.refreshToken ?? '',
+              client_id: clientId,
+              client_secret: clientSecret,
+            },
+          }),
         ),
       process: (response, _input, context) => processOAuth2TokenResponse(response, context),
     },

@@ -1,4 +1,5 @@
 export {
+  ApiResponseError,
   AuthError,
   type AuthErrorCode,
   type AuthHooks,
@@ -20,7 +21,6 @@ export {
   type TokenSet,
   type TokenStore,
 } from '@tokenwire/auth-middleware';
-export { ApiResponseError } from '@tokenwire/auth-middleware/vendor-kit';
 export {
   CLOUDLX_BASE_URL,
   type CloudLxClient,

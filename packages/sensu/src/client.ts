@@ -1,31 +1,29 @@
 import {
+  ApiResponseError,
   type AuthError,
-  basicAuthorization,
-  createStaticAuth,
   createTokenAuth,
+  InvalidOptionsError,
+  type TokenAuth,
+  type TokenSet,
+} from '@tokenwire/auth-middleware';
+import {
+  apiKeyAuth,
+  baseUrlOption,
+  basicAuthorization,
+  type ClientAuthControls,
+  type CommonClientOptions,
   expiresAtFromEpochSeconds,
   type GrantContext,
   type GrantStrategy,
-  InvalidOptionsError,
   optionalLifetime,
+  rawResponse,
   readJsonObject,
   requireString,
-  type TokenAuth,
-  type TokenSet,
-  tokenEndpointError,
-  withTypedErrors,
-} from '@tokenwire/auth-middleware';
-import {
-  ApiResponseError,
-  apiKeyControls,
-  baseUrlOption,
-  type ClientAuthControls,
-  type CommonClientOptions,
-  rawResponse,
   splitClientOptions,
-  staticAuthOptions,
   stringOption,
   tokenControls,
+  tokenEndpointError,
+  withTypedErrors,
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './generated/schema';
@@ -120,19 +118,15 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
   let fetch = send;
   let auth: SensuAuthControls;
   if (hasKey) {
-    const apiKey = stringOption(authInput.apiKey, 'auth.apiKey');
-    const keyAuth = createStaticAuth({
-      headers: { Authorization: `Key ${apiKey}` },
-      ...staticAuthOptions(manager),
-    });
-    fetch = keyAuth.wrapFetch(send);
+    const keyAuth = apiKeyAuth({ apiKey: authInput.apiKey, scheme: 'Key', manager, fetch: send });
+    fetch = keyAuth.fetch;
     const notForKeys = async (): Promise<never> => {
       throw new InvalidOptionsError(
         'auth.apiKey',
         'test() and logout() need a username and password; this client uses an API key.',
       );
     };
-    auth = { ...apiKeyControls('auth.apiKey'), test: notForKeys, logout: notForKeys };
+    auth = { ...keyAuth.controls, test: notForKeys, logout: notForKeys };
   } else {
     const username = stringOption(authInput.username, 'auth.username');
     const password = stringOption(authInput.password, 'auth.password');
@@ -149,30 +143,19 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
       ],
       acquire: {
         request: (_input, { signal }) =>
-          rawResponse(
-            (fetch) =>
-              tokenClient.GET('/auth', {
-                headers: { Authorization: basic },
-                parseAs: 'stream',
-                signal,
-                fetch,
-              }),
-            send,
+          rawResponse(send, signal, (init) =>
+            tokenClient.GET('/auth', { ...init, headers: { Authorization: basic } }),
           ),
         process: (response, _input, context) => processSensuTokenResponse(response, context),
       },
       refresh: {
         request: (current, { signal }) =>
-          rawResponse(
-            (fetch) =>
-              tokenClient.POST('/auth/token', {
-                headers: { Authorization: `Bearer ${current.accessToken}` },
-                body: { refresh_token: current.refreshToken ?? '' },
-                parseAs: 'stream',
-                signal,
-                fetch,
-              }),
-            send,
+          rawResponse(send, signal, (init) =>
+            tokenClient.POST('/auth/token', {
+              ...init,
+              headers: { Authorization: `Bearer ${current.accessToken}` },
+              body: { refresh_token: current.refreshToken ?? '' },
+            }),
           ),
         process: (response, _input, context) => processSensuTokenResponse(response, context),
       },
@@ -184,15 +167,8 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
     auth = {
       ...tokenControls(tokenAuth),
       async test(signal) {
-        const response = await rawResponse(
-          (fetch) =>
-            tokenClient.GET('/auth/test', {
-              headers: { Authorization: basic },
-              parseAs: 'stream',
-              ...(signal ? { signal } : {}),
-              fetch,
-            }),
-          send,
+        const response = await rawResponse(send, signal, (init) =>
+          tokenClient.GET('/auth/test', { ...init, headers: { Authorization: basic } }),
         );
         if (response.ok) return true;
         if (response.status === 401) return false;
@@ -201,16 +177,12 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
       async logout(signal) {
         const tokens = await tokenAuth.manager.store.get(await tokenAuth.manager.key());
         if (!tokens?.refreshToken) return tokenAuth.invalidate();
-        const response = await rawResponse(
-          (fetch) =>
-            tokenClient.POST('/auth/logout', {
-              headers: { Authorization: `Bearer ${tokens.accessToken}` },
-              body: { refresh_token: tokens.refreshToken ?? '' },
-              parseAs: 'stream',
-              ...(signal ? { signal } : {}),
-              fetch,
-            }),
-          send,
+        const response = await rawResponse(send, signal, (init) =>
+          tokenClient.POST('/auth/logout', {
+            ...init,
+            headers: { Authorization: `Bearer ${tokens.accessToken}` },
+            body: { refresh_token: tokens.refreshToken ?? '' },
+          }),
         ).finally(() => tokenAuth.invalidate());
         // 401: the session had already ended, which is what logout wants.
         if (!response.ok && response.status !== 401)
