@@ -1,64 +1,42 @@
+import { decode, sign, verify } from 'hono/jwt';
+import { isBase64url } from './base64url';
 import { randomHex } from './random';
 
 /**
- * Just enough JWT (RFC 7519) for the sandbox, on Web Crypto: HS256 for Sensu, whose
+ * The JWTs of the sandbox, on `hono/jwt` (Web Crypto underneath): HS256 for Sensu, whose
  * `/auth/token` must tell "expired but validly signed" from "forged", and RS256 for
  * CloudCX, whose access tokens are RS256 JWTs.
  */
 
-const base64urlPattern = /^[A-Za-z0-9_-]*$/;
-
-export function encodeBase64url(data: Uint8Array | string): string {
-  return Buffer.from(data).toString('base64url');
-}
-
-/** Strict base64url (RFC 4648 §5, no padding); null for anything else. */
-export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!base64urlPattern.test(text) || text.length % 4 === 1) return null;
-  return new Uint8Array(Buffer.from(text, 'base64url'));
-}
-
+/** A JWT's claims (or header) as JSON. */
 export type JwtClaims = Record<string, unknown>;
 
-interface DecodedJwt {
-  header: JwtClaims;
-  claims: JwtClaims;
-  signingInput: Uint8Array<ArrayBuffer>;
-  signature: Uint8Array<ArrayBuffer>;
-}
-
-function parseObject(bytes: Uint8Array): JwtClaims | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as JwtClaims)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-export function decodeJwt(token: string): DecodedJwt | null {
+/**
+ * True for a compact JWS whose three parts are strict base64url, as golang-jwt and Nimbus
+ * read them: hono/jwt on its own would also take a padded signature (`...=`), which is
+ * another string for the same token.
+ */
+function isCompactJws(token: string): boolean {
   const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  const [headerPart = '', claimsPart = '', signaturePart = ''] = parts;
-  const headerBytes = decodeBase64url(headerPart);
-  const claimsBytes = decodeBase64url(claimsPart);
-  const signature = decodeBase64url(signaturePart);
-  if (!headerBytes || !claimsBytes || !signature) return null;
-  const header = parseObject(headerBytes);
-  const claims = parseObject(claimsBytes);
-  if (!header || !claims) return null;
-  return {
-    header,
-    claims,
-    signature,
-    signingInput: new TextEncoder().encode(`${headerPart}.${claimsPart}`),
-  };
+  return (
+    parts.length === 3 &&
+    parts.every((part, index) => (index === 2 || part !== '') && isBase64url(part))
+  );
 }
 
-function signingInput(header: JwtClaims, claims: JwtClaims): string {
-  return `${encodeBase64url(JSON.stringify(header))}.${encodeBase64url(JSON.stringify(claims))}`;
+function isObject(value: unknown): value is JwtClaims {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when `token` parses as a JWT (header and claims JSON objects), signed or not. */
+export function isWellFormedJwt(token: string): boolean {
+  if (!isCompactJws(token)) return false;
+  try {
+    const { header, payload } = decode(token);
+    return isObject(header) && isObject(payload);
+  } catch {
+    return false;
+  }
 }
 
 /** Keeps a key promise from counting as an unhandled rejection before its first use. */
@@ -79,75 +57,88 @@ export class HmacJwt {
     ),
   );
 
+  /** A token with these claims (header `{"alg":"HS256","typ":"JWT"}`). */
   async sign(claims: JwtClaims): Promise<string> {
-    const input = signingInput({ alg: 'HS256', typ: 'JWT' }, claims);
-    const signature = await crypto.subtle.sign(
-      'HMAC',
-      await this.#key,
-      new TextEncoder().encode(input),
-    );
-    return `${input}.${encodeBase64url(new Uint8Array(signature))}`;
+    return sign(claims, await this.#key, 'HS256');
   }
 
   /**
-   * The claims of a token whose HS256 signature is valid, whatever its `exp` (the caller
-   * decides whether an expired token is acceptable); null for anything else.
+   * The claims of a token whose HS256 signature is valid, whatever its `exp`, `nbf` and
+   * `iat` (the caller decides whether an expired token is acceptable); null for anything
+   * else.
    */
   async verify(token: string): Promise<JwtClaims | null> {
-    const decoded = decodeJwt(token);
-    if (decoded?.header.alg !== 'HS256') return null;
-    const valid = await crypto.subtle.verify(
-      'HMAC',
-      await this.#key,
-      decoded.signature,
-      decoded.signingInput,
-    );
-    return valid ? decoded.claims : null;
+    if (!isCompactJws(token)) return null;
+    try {
+      const claims: unknown = await verify(token, await this.#key, {
+        alg: 'HS256',
+        exp: false,
+        nbf: false,
+        iat: false,
+      });
+      return isObject(claims) ? claims : null;
+    } catch {
+      return null;
+    }
   }
+}
+
+interface RsaKeys {
+  /**
+   * The private key as a JWK naming its `kid` and `alg`: given a JWK, hono/jwt writes both
+   * into the header (`{"alg":"RS256","typ":"JWT","kid":...}`), as Spring's tokens carry a
+   * `kid`; given a CryptoKey it would write no `kid`.
+   */
+  privateJwk: JsonWebKey & { kid: string; alg: 'RS256' };
+  publicKey: CryptoKey;
 }
 
 /** RS256 with a 2048-bit key pair made on first use, like a Spring authorization server's. */
 export class RsaJwtSigner {
   readonly kid = randomHex(8);
-  #keys: Promise<CryptoKeyPair> | undefined;
+  #keys: Promise<RsaKeys> | undefined;
 
-  #keyPair(): Promise<CryptoKeyPair> {
+  #keyPair(): Promise<RsaKeys> {
     this.#keys ??= quiet(
-      crypto.subtle.generateKey(
-        {
-          name: 'RSASSA-PKCS1-v1_5',
-          modulusLength: 2048,
-          publicExponent: new Uint8Array([1, 0, 1]),
-          hash: 'SHA-256',
-        },
-        false,
-        ['sign', 'verify'],
-      ),
+      (async () => {
+        const pair = await crypto.subtle.generateKey(
+          {
+            name: 'RSASSA-PKCS1-v1_5',
+            modulusLength: 2048,
+            publicExponent: new Uint8Array([1, 0, 1]),
+            hash: 'SHA-256',
+          },
+          true,
+          ['sign', 'verify'],
+        );
+        const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+        return {
+          privateJwk: { ...jwk, kid: this.kid, alg: 'RS256' as const },
+          publicKey: pair.publicKey,
+        };
+      })(),
     );
     return this.#keys;
   }
 
+  /** A token with these claims, signed with this signer's private key. */
   async sign(claims: JwtClaims): Promise<string> {
-    const input = signingInput({ kid: this.kid, alg: 'RS256' }, claims);
-    const { privateKey } = await this.#keyPair();
-    const signature = await crypto.subtle.sign(
-      'RSASSA-PKCS1-v1_5',
-      privateKey,
-      new TextEncoder().encode(input),
-    );
-    return `${input}.${encodeBase64url(new Uint8Array(signature))}`;
+    return sign(claims, (await this.#keyPair()).privateJwk, 'RS256');
   }
 
-  /** True when the RS256 signature is this signer's. */
+  /** True when the RS256 signature is this signer's (whatever the token's times). */
   async verify(token: string): Promise<boolean> {
-    const decoded = decodeJwt(token);
-    if (decoded?.header.alg !== 'RS256') return false;
-    const { publicKey } = await this.#keyPair();
-    return crypto.subtle.verify(
-      'RSASSA-PKCS1-v1_5',
-      publicKey,
-      decoded.signature,
-      decoded.signingInput,
-    );
+    if (!isCompactJws(token)) return false;
+    try {
+      await verify(token, (await this.#keyPair()).publicKey, {
+        alg: 'RS256',
+        exp: false,
+        nbf: false,
+        iat: false,
+      });
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -3,7 +3,7 @@ import { advertisedExpiresIn, offSpecTokenResponse } from '../advertised-lifetim
 import { type BodyParams, parseBodyParams, readBody } from '../body';
 import { requestHeader, type SandboxContext, type TokenLedger } from '../core';
 import type { RouteClass } from '../faults';
-import { decodeJwt, RsaJwtSigner } from '../jwt';
+import { isWellFormedJwt, RsaJwtSigner } from '../jwt';
 import type { CloudcxCredentials } from '../options';
 import { randomAlphanumeric } from '../random';
 import { secretEquals } from '../secret-compare';
@@ -286,7 +286,7 @@ export function cloudcxVendor(server: ServerState, options: CloudcxAppOptions): 
     if (record === undefined) {
       return unauthorized(
         send,
-        decodeJwt(token)
+        isWellFormedJwt(token)
           ? 'An error occurred while attempting to decode the Jwt: Signed JWT rejected: Invalid signature'
           : 'An error occurred while attempting to decode the Jwt: Malformed token',
       );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { encodeBase64url } from '../base64url';
 import { createManualClock } from '../clock';
 import { createSandbox } from '../create-sandbox';
-import { encodeBase64url } from '../jwt';
 import { basic, jwtPart, sensuLogin, sensuRefresh } from '../test-support/requests';
 
 function setup(options: { accessTokenTtlSeconds?: number; refreshTokenTtlSeconds?: number } = {}) {

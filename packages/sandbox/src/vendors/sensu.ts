@@ -1,9 +1,10 @@
 import type { components, paths } from '@tokenwire/sensu';
 import { advertisedExpiresAt, offSpecTokenResponse } from '../advertised-lifetime';
+import { decodeBase64url, encodeBase64url } from '../base64url';
 import { parseBasicAuth } from '../basic-auth';
 import { readBody } from '../body';
 import { requestHeader, type SandboxContext, type TokenLedger } from '../core';
-import { decodeBase64url, encodeBase64url, HmacJwt, type JwtClaims } from '../jwt';
+import { HmacJwt, type JwtClaims } from '../jwt';
 import type { SensuCredentials } from '../options';
 import { randomHex } from '../random';
 import { secretEquals } from '../secret-compare';
