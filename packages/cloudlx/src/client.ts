@@ -60,7 +60,8 @@ export type CloudLxClient = Client<CloudLxPaths> & { readonly auth: ClientAuthCo
  * refreshed at `/api/oauth2/refresh-token` before they expire (the rotated refresh token is
  * stored), re-acquired when the refresh token is refused or past its 7 days, and a 401 is
  * replayed once. Every request, token requests included, sends
- * `Accept: application/vnd.cloudlx.v1+json`.
+ * `Accept: application/vnd.cloudlx.v1+json, application/json` (the version in the vendor
+ * type; the second entry lets a Prism mock of the spec answer) unless the call sets its own.
  */
 export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClient {
   const {
@@ -80,8 +81,11 @@ export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClien
       `apiVersion must look like "v1", got "${apiVersion}".`,
     );
   }
-  const accept = `application/vnd.cloudlx.${apiVersion}+json`;
-  // The vendor media type goes on every request unless a call chose its own.
+  // The server reads the version out of the vendor type wherever it sits in the header;
+  // `application/json` (what it really answers) lets strict content negotiators, such as a
+  // Prism mock of the spec, pick a response.
+  const accept = `application/vnd.cloudlx.${apiVersion}+json, application/json`;
+  // This Accept goes on every request unless a call chose its own.
   const vendorFetch: RequestFetch = (request, init) => {
     const current = request.headers.get('accept');
     if (current === null || current === '*/*') request.headers.set('Accept', accept);
