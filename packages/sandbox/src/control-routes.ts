@@ -5,7 +5,7 @@ import { checkClockOffset } from './clock';
 import type { SandboxContext, SandboxControl, SandboxEnv } from './core';
 import { checkCors } from './cors';
 import { parseDuration } from './duration';
-import { FaultInputError } from './faults';
+import { FaultInputError, faultKinds } from './faults';
 
 /** The prefix of the inspection and control routes; no vendor spec has such a path. */
 export const controlPrefix = '/__sandbox';
@@ -63,110 +63,218 @@ function validated(c: SandboxContext, change: () => Response): Response {
   }
 }
 
+/** One route of the control API. */
+export interface ControlRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The full path, `/__sandbox/...`. */
+  path: string;
+  /** What it does, in a line (the landing page lists it). */
+  summary: string;
+  /** An example body, for the routes that take one. */
+  body?: string;
+  handle(c: SandboxContext): Response | Promise<Response>;
+}
+
+/** The control API of one sandbox: the same operations as {@link SandboxControl}. */
+export function controlRoutes(control: SandboxControl): ControlRoute[] {
+  const at = (path: string) => `${controlPrefix}${path}`;
+  return [
+    {
+      method: 'GET',
+      path: at('/'),
+      summary: 'The state: counters, faults, flags, live tokens, lifetimes, clock, CORS.',
+      handle: (c) => c.json(control.state()),
+    },
+    {
+      method: 'GET',
+      path: at('/counters'),
+      summary: 'The counters.',
+      handle: (c) => c.json(control.counters()),
+    },
+    {
+      method: 'POST',
+      path: at('/counters/reset'),
+      summary: 'Zeroes the counters.',
+      handle: (c) => {
+        control.resetCounters();
+        return c.json(control.counters());
+      },
+    },
+    {
+      method: 'POST',
+      path: at('/revoke-access-tokens'),
+      summary: 'Revokes every access token issued so far.',
+      handle: (c) => c.json({ revoked: control.revokeAccessTokens() }),
+    },
+    {
+      method: 'POST',
+      path: at('/revoke-refresh-tokens'),
+      summary: 'Revokes every refresh token (Sensu: every session).',
+      handle: (c) => c.json({ revoked: control.revokeRefreshTokens() }),
+    },
+    {
+      method: 'PUT',
+      path: at('/resources-unauthorized'),
+      summary: "While enabled, every resource call answers the vendor's 401.",
+      body: '{"enabled": true}',
+      handle: async (c) => {
+        const body = await readJson(c);
+        if (!body.ok) return body.response;
+        const enabled = field(body.value, 'enabled');
+        if (typeof enabled !== 'boolean') {
+          return problem(c, 400, 'Send {"enabled": true} or {"enabled": false}.');
+        }
+        control.setResourcesUnauthorized(enabled);
+        return c.json({ resourcesUnauthorized: enabled });
+      },
+    },
+    {
+      method: 'GET',
+      path: at('/faults'),
+      summary: 'The queued faults.',
+      handle: (c) => c.json({ faults: control.faults() }),
+    },
+    {
+      method: 'POST',
+      path: at('/faults'),
+      summary: `Queues a fault: ${faultKinds.join(', ')}.`,
+      body: '{"kind": "unavailable", "count": 2, "retryAfterSeconds": 3}',
+      handle: async (c) => {
+        const body = await readJson(c);
+        if (!body.ok) return body.response;
+        try {
+          // The control validates the shape itself; JSON is as untrusted as any caller's input.
+          const fault = control.injectFault(
+            body.value as Parameters<SandboxControl['injectFault']>[0],
+          );
+          return c.json({ fault }, 201);
+        } catch (error) {
+          if (error instanceof FaultInputError) return problem(c, 400, error.message);
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'DELETE',
+      path: at('/faults'),
+      summary: 'Clears the faults.',
+      handle: (c) => c.json({ cleared: control.clearFaults() }),
+    },
+    {
+      method: 'PUT',
+      path: at('/lifetimes'),
+      summary: 'The lifetimes of tokens issued from now on (seconds).',
+      body: '{"accessTokenTtlSeconds": 2, "refreshTokenTtlSeconds": 10}',
+      handle: async (c) => {
+        const body = await readJson(c);
+        if (!body.ok) return body.response;
+        const access = field(body.value, 'accessTokenTtlSeconds');
+        const refresh = field(body.value, 'refreshTokenTtlSeconds');
+        if (
+          (access !== undefined && typeof access !== 'number') ||
+          (refresh !== undefined && typeof refresh !== 'number')
+        ) {
+          return problem(c, 400, 'Lifetimes are numbers of seconds.');
+        }
+        try {
+          return c.json(
+            control.setLifetimes({
+              ...(access === undefined ? {} : { accessTokenTtlSeconds: access }),
+              ...(refresh === undefined ? {} : { refreshTokenTtlSeconds: refresh }),
+            }),
+          );
+        } catch (error) {
+          if (error instanceof RangeError) return problem(c, 400, error.message);
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'PUT',
+      path: at('/advertised-lifetime'),
+      summary: `How token answers state the lifetime: ${advertisedLifetimes.join(', ')}.`,
+      body: '{"mode": "string"}',
+      handle: async (c) => {
+        const body = await readJson(c);
+        if (!body.ok) return body.response;
+        const mode = field(body.value, 'mode');
+        if (mode === undefined) {
+          return problem(
+            c,
+            400,
+            `Send {"mode": "..."} with one of: ${advertisedLifetimes.join(', ')}.`,
+          );
+        }
+        return validated(c, () =>
+          c.json({
+            advertisedLifetime: control.setAdvertisedLifetime(
+              checkAdvertisedLifetime('"mode"', mode),
+            ),
+          }),
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: at('/clock'),
+      summary: "The server's clock and its offset.",
+      handle: (c) => c.json(control.clock()),
+    },
+    {
+      method: 'PUT',
+      path: at('/clock'),
+      summary: "Runs the server's clock ahead or behind (the Date header too).",
+      body: '{"offset": "-5m"}',
+      handle: async (c) => {
+        const body = await readJson(c);
+        if (!body.ok) return body.response;
+        return validated(c, () => c.json(control.setClockOffset(clockOffsetOf(body.value))));
+      },
+    },
+    {
+      method: 'PUT',
+      path: at('/cors'),
+      summary: 'Lets browser pages call the sandbox: any origin, some, or none.',
+      body: '{"origins": ["http://localhost:5173"]}',
+      handle: async (c) => {
+        const body = await readJson(c);
+        if (!body.ok) return body.response;
+        const origins = field(body.value, 'origins');
+        if (origins === undefined) {
+          return problem(
+            c,
+            400,
+            'Send {"origins": "*"} (any origin), {"origins": ["http://localhost:5173"]} or {"origins": false} (off).',
+          );
+        }
+        return validated(c, () =>
+          c.json({ cors: control.setCors(checkCors('"origins"', origins)) }),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: at('/reset'),
+      summary: 'Forgets tokens and sessions, zeroes counters, clears faults and flags.',
+      handle: (c) => {
+        control.reset();
+        return c.json(control.state());
+      },
+    },
+  ];
+}
+
 /**
  * Mounts `/__sandbox/...`: the same operations as {@link SandboxControl}, as JSON over HTTP,
  * for clients in other processes (and for curl).
  */
-export function mountControlRoutes(app: Hono<SandboxEnv>, control: SandboxControl): void {
-  const at = (path: string) => `${controlPrefix}${path}`;
-
-  app.get(controlPrefix, (c) => c.json(control.state()));
-  app.get(at('/'), (c) => c.json(control.state()));
-  app.get(at('/counters'), (c) => c.json(control.counters()));
-  app.post(at('/counters/reset'), (c) => {
-    control.resetCounters();
-    return c.json(control.counters());
-  });
-  app.post(at('/revoke-access-tokens'), (c) => c.json({ revoked: control.revokeAccessTokens() }));
-  app.post(at('/revoke-refresh-tokens'), (c) => c.json({ revoked: control.revokeRefreshTokens() }));
-  app.put(at('/resources-unauthorized'), async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    const enabled = field(body.value, 'enabled');
-    if (typeof enabled !== 'boolean') {
-      return problem(c, 400, 'Send {"enabled": true} or {"enabled": false}.');
-    }
-    control.setResourcesUnauthorized(enabled);
-    return c.json({ resourcesUnauthorized: enabled });
-  });
-  app.get(at('/faults'), (c) => c.json({ faults: control.faults() }));
-  app.post(at('/faults'), async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    try {
-      // The control validates the shape itself; JSON is as untrusted as any caller's input.
-      const fault = control.injectFault(body.value as Parameters<SandboxControl['injectFault']>[0]);
-      return c.json({ fault }, 201);
-    } catch (error) {
-      if (error instanceof FaultInputError) return problem(c, 400, error.message);
-      throw error;
-    }
-  });
-  app.delete(at('/faults'), (c) => c.json({ cleared: control.clearFaults() }));
-  app.put(at('/lifetimes'), async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    const access = field(body.value, 'accessTokenTtlSeconds');
-    const refresh = field(body.value, 'refreshTokenTtlSeconds');
-    if (
-      (access !== undefined && typeof access !== 'number') ||
-      (refresh !== undefined && typeof refresh !== 'number')
-    ) {
-      return problem(c, 400, 'Lifetimes are numbers of seconds.');
-    }
-    try {
-      return c.json(
-        control.setLifetimes({
-          ...(access === undefined ? {} : { accessTokenTtlSeconds: access }),
-          ...(refresh === undefined ? {} : { refreshTokenTtlSeconds: refresh }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof RangeError) return problem(c, 400, error.message);
-      throw error;
-    }
-  });
-  app.put(at('/advertised-lifetime'), async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    const mode = field(body.value, 'mode');
-    if (mode === undefined) {
-      return problem(
-        c,
-        400,
-        `Send {"mode": "..."} with one of: ${advertisedLifetimes.join(', ')}.`,
-      );
-    }
-    return validated(c, () =>
-      c.json({
-        advertisedLifetime: control.setAdvertisedLifetime(checkAdvertisedLifetime('"mode"', mode)),
-      }),
-    );
-  });
-  app.get(at('/clock'), (c) => c.json(control.clock()));
-  app.put(at('/clock'), async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    return validated(c, () => c.json(control.setClockOffset(clockOffsetOf(body.value))));
-  });
-  app.put(at('/cors'), async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    const origins = field(body.value, 'origins');
-    if (origins === undefined) {
-      return problem(
-        c,
-        400,
-        'Send {"origins": "*"} (any origin), {"origins": ["http://localhost:5173"]} or {"origins": false} (off).',
-      );
-    }
-    return validated(c, () => c.json({ cors: control.setCors(checkCors('"origins"', origins)) }));
-  });
-  app.post(at('/reset'), (c) => {
-    control.reset();
-    return c.json(control.state());
-  });
-  app.all(at('/*'), (c) =>
+export function mountControlRoutes(app: Hono<SandboxEnv>, routes: readonly ControlRoute[]): void {
+  for (const route of routes) {
+    app.on(route.method, route.path, route.handle);
+    // `/__sandbox` answers like `/__sandbox/`.
+    if (route.path === `${controlPrefix}/`) app.on(route.method, controlPrefix, route.handle);
+  }
+  app.all(`${controlPrefix}/*`, (c) =>
     problem(
       c,
       404,

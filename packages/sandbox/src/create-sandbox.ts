@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { controlPrefix, mountControlRoutes } from './control-routes';
+import { controlPrefix, controlRoutes, mountControlRoutes } from './control-routes';
 import { type SandboxControl, SandboxCore, type SandboxEnv } from './core';
 import {
   addCorsHeaders,
@@ -8,6 +8,7 @@ import {
   isPreflight,
   preflightResponse,
 } from './cors';
+import { landingPage, landingRoute } from './landing-page';
 import {
   type CredentialsByVendor,
   defaultCredentials,
@@ -107,10 +108,13 @@ export function buildSandbox<O extends SandboxOptions>(options: O): BuiltSandbox
   const server = new ServerState(resolveCommon(vendorName, options));
   const { vendor, credentials } = defineVendor(server, options);
   const core = new SandboxCore(vendorName, server, vendor);
-  const control = core.control();
 
   const app = new Hono<SandboxEnv>();
-  mountControlRoutes(app, control);
+  const control = core.control();
+  const controlApi = controlRoutes(control);
+  mountControlRoutes(app, controlApi);
+  // `/` alone, where the vendors answer 404: a page for whoever opens the URL in a browser.
+  app.get('/', landingRoute(landingPage(vendorName, credentials, vendor.routes, controlApi)));
   mountVendorRoutes(app, core, vendor);
   // A 405 is decided here rather than by catch-all routes: a path with a single matching
   // route lets Hono answer synchronously, which matters on the hot path.
