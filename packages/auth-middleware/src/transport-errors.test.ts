@@ -208,6 +208,53 @@ describe('withTypedErrors: bodies openapi-fetch cannot read', () => {
         expect(JSON.stringify(typed)).not.toContain('Gateway says hello');
       },
     );
+
+    it.each([
+      ['with content-length 0', { 'content-length': '0' }],
+      ['without content-length', {}],
+    ])(
+      'a 401 with an empty body (%s) comes back with an ApiResponseError as error',
+      async (_label, headers) => {
+        let calls = 0;
+        const client = typedClient(kind, () => {
+          calls += 1;
+          return new Response(null, { status: 401, headers });
+        });
+        const { data, error, response } = await client.GET('/things', {
+          params: { query: { key: 'query-secret' } },
+        } as never);
+        expect(data).toBeUndefined();
+        expect(response.status).toBe(401);
+        expect(calls).toBe(kind.startsWith('token') ? 2 : 1);
+        expect(error).toBeInstanceOf(api.ApiResponseError);
+        expect(error).toMatchObject({ name: 'ApiResponseError', code: 'HTTP_401', status: 401 });
+        const typed = error as unknown as api.ApiResponseError;
+        expect(typed.response).toBe(response);
+        expect(typed.message).toContain('401 to GET /things');
+        expect(typed.message).toContain('credentials were refused');
+        expect(typed.message).not.toContain('query-secret');
+      },
+    );
+
+    it('a 401 with a body keeps that body as error', async () => {
+      const client = typedClient(kind, () => jsonResponse({ error: 'invalid_token' }, 401));
+      const { error, response } = await client.GET('/things');
+      expect(response.status).toBe(401);
+      expect(error).toEqual({ error: 'invalid_token' });
+    });
+
+    it('a 503 with an empty body comes back with an ApiResponseError as error', async () => {
+      const client = typedClient(kind, () => new Response('', { status: 503 }));
+      const { error } = await client.GET('/things', { headers: { 'tokenwire-retry': 'false' } });
+      expect(error).toMatchObject({ code: 'HTTP_503', status: 503 });
+    });
+
+    it('a 204 keeps error undefined', async () => {
+      const client = typedClient(kind, () => new Response(null, { status: 204 }));
+      const { data, error } = await client.GET('/things');
+      expect(error).toBeUndefined();
+      expect(data).toBeUndefined();
+    });
   });
 
   it('a connection dropped mid-body is a ConnectionError naming the origin', async () => {

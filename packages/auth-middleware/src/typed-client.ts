@@ -1,3 +1,4 @@
+import { ApiResponseError } from './api-error';
 import { AuthError } from './errors';
 import type { RequestFetch } from './exchange';
 import {
@@ -34,10 +35,46 @@ function bodyError(error: unknown, request: Request | undefined, response: Respo
 }
 
 /**
+ * openapi-fetch leaves `error` undefined (or `''`) when a failed answer has no body, as
+ * CloudCX's 401 has none: code that checks `if (error)` would carry on as if the call had
+ * succeeded. Such an answer gets an ApiResponseError as its `error`; any other passes as it is.
+ */
+function withFailure(result: unknown, request: Request | undefined): unknown {
+  if (typeof result !== 'object' || result === null || !('response' in result)) return result;
+  const { response, error } = result as { response: Partial<Response>; error?: unknown };
+  if (typeof response?.status !== 'number' || response.ok !== false) return result;
+  if (error !== undefined && error !== '') return result;
+  const { status } = response;
+  // The path only: a query may carry a secret.
+  const url = request?.url ?? response.url;
+  const what = url ? `${request?.method ?? 'a request'} ${new URL(url).pathname}` : 'a request';
+  const hint =
+    status === 401
+      ? ': the credentials were refused (a token client has already replayed the call once with a new token; an API key is sent as given, so check it)'
+      : '';
+  return {
+    ...result,
+    error: new ApiResponseError(
+      `The API answered ${status} to ${what} with an empty body${hint}.`,
+      {
+        status,
+        response: response as Response,
+      },
+    ),
+  };
+}
+
+/**
  * Makes every method of an openapi-fetch client (GET, POST... and `request`) reject with
  * typed errors only: transport failures already are (the auth layer types them), and this
- * types what happens while openapi-fetch reads the body. `fetch` must be the fetch the
- * client was created with; a call's own `init.fetch` is honoured.
+ * types what happens while openapi-fetch reads the body. It also makes every failed answer
+ * (not 2xx) come back with `error` set: the body openapi-fetch read, or an
+ * {@link ApiResponseError} (`code` `HTTP_<status>`) when the answer had no body, so
+ * `if (error)` always sees a 401. `fetch` must be the fetch the client was created with; a
+ * call's own `init.fetch` is honoured.
+ *
+ * @param client - The openapi-fetch client; it is changed in place and returned.
+ * @param fetch - The fetch the client was created with.
  */
 export function withTypedErrors<Client extends object>(
   client: Client,
@@ -56,7 +93,7 @@ export function withTypedErrors<Client extends object>(
       return response;
     };
     try {
-      return await call(url, { ...init, fetch: capture });
+      return withFailure(await call(url, { ...init, fetch: capture }), request);
     } catch (error) {
       throw bodyError(error, request, response);
     }

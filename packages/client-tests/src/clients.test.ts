@@ -1,4 +1,4 @@
-import { AuthError, CredentialsRejectedError } from '@tokenwire/auth-middleware';
+import { ApiResponseError, AuthError, CredentialsRejectedError } from '@tokenwire/auth-middleware';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adapters, type Mode, openTarget, type Target } from './vendors';
 
@@ -91,6 +91,22 @@ describe.each(adapters.flatMap((adapter) => modes.map((mode) => ({ adapter, mode
       expect(tokenRequests).toBeLessThanOrEqual(2);
       const again = await client.getResource();
       expect(again.status).toBe(401);
+    });
+
+    it('a 401 that persists after the one replay comes back with error set', async () => {
+      const client = adapter.client(target);
+      expect((await client.getResult()).error).toBeUndefined();
+      target.control.setResourcesUnauthorized(true);
+      try {
+        const { data, error, response } = await client.getResult();
+        expect(response.status).toBe(401);
+        expect(data).toBeUndefined();
+        // The vendor's body when it sent one, else an ApiResponseError: never empty.
+        expect(error).toBeTruthy();
+        if (error instanceof ApiResponseError) expect(error).toMatchObject({ status: 401 });
+      } finally {
+        target.control.setResourcesUnauthorized(false);
+      }
     });
 
     it('refresh tokens revoked: the next call succeeds through the primary grant', async () => {
@@ -196,6 +212,22 @@ describe.each(adapters.flatMap((adapter) => modes.map((mode) => ({ adapter, mode
         await expect(client.auth.getAccessToken()).rejects.toMatchObject({
           code: 'INVALID_OPTIONS',
         });
+      });
+
+      it('API-key mode: a rejected key comes back as a 401 with error set', async () => {
+        const rejected = {
+          ...target,
+          credentials: { ...target.credentials, apiKey: 'revoked-key' },
+        };
+        const { data, error, response } = await apiKeyClient(rejected).getResult();
+        expect(response.status).toBe(401);
+        expect(data).toBeUndefined();
+        expect(error).toBeTruthy();
+        if (error instanceof ApiResponseError) {
+          expect(error).toMatchObject({ code: 'HTTP_401', status: 401 });
+          expect(error.message).not.toContain('revoked-key');
+        }
+        expect(JSON.stringify(error)).not.toContain('revoked-key');
       });
     }
   },

@@ -89,6 +89,8 @@ export interface ClientUnderTest {
   auth: ClientAuthControls;
   /** A typed authenticated GET of a resource; resolves with its Response. */
   getResource(): Promise<Response>;
+  /** The same GET, resolving with openapi-fetch's whole result. */
+  getResult(): Promise<CallResult>;
   /** The raw request path every authenticated GET of `getResource` uses. */
   resourcePath: string;
   /**
@@ -96,6 +98,13 @@ export interface ClientUnderTest {
    * a body, so tests route such a request to a resource themselves (see replay tests).
    */
   postJson(path: string, body: unknown): Promise<Response>;
+}
+
+/** What an openapi-fetch call resolves with. */
+export interface CallResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
 }
 
 type Credentials = Record<string, string>;
@@ -156,6 +165,7 @@ export const cloudlx: VendorAdapter = {
       auth: client.auth,
       resourcePath: '/api/services',
       getResource: async () => (await client.GET('/api/services')).response,
+      getResult: () => client.GET('/api/services'),
       postJson: (path, body) => postVia(client, path, body),
     };
   },
@@ -188,6 +198,8 @@ export const cloudcx: VendorAdapter = {
             params: { query: { pageIndex: 1, pageSize: 5 } },
           })
         ).response,
+      getResult: () =>
+        client.GET('/openapi/v2/user/page', { params: { query: { pageIndex: 1, pageSize: 5 } } }),
       postJson: (path, body) => postVia(client, path, body),
     };
   },
@@ -202,6 +214,7 @@ export const cloudcx: VendorAdapter = {
       getResource: async () =>
         (await client.GET('/openapi/v2/user/page', { params: { query: { pageIndex: 1 } } }))
           .response,
+      getResult: () => client.GET('/openapi/v2/user/page', { params: { query: { pageIndex: 1 } } }),
       postJson: (path, body) => postVia(client, path, body),
     };
   },
@@ -221,6 +234,7 @@ export const sensu: VendorAdapter = {
       auth: client.auth,
       resourcePath: '/api/core/v2/namespaces',
       getResource: async () => (await client.GET('/api/core/v2/namespaces')).response,
+      getResult: () => client.GET('/api/core/v2/namespaces'),
       postJson: (path, body) => postVia(client, path, body),
     };
   },
@@ -233,6 +247,7 @@ export const sensu: VendorAdapter = {
       auth: client.auth,
       resourcePath: '/api/core/v2/namespaces',
       getResource: async () => (await client.GET('/api/core/v2/namespaces')).response,
+      getResult: () => client.GET('/api/core/v2/namespaces'),
       postJson: (path, body) => postVia(client, path, body),
     };
   },
