@@ -16,8 +16,13 @@ const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
  */
 export function withoutNode20Banner(write) {
   let box = null;
+  let afterBanner = false;
   return (line) => {
     const plain = line.replace(ansi, '');
+    if (afterBanner) {
+      afterBanner = false;
+      if (plain.trim() === '') return;
+    }
     if (box === null && plain.trimStart().startsWith('╔')) {
       box = [line];
       return;
@@ -27,7 +32,8 @@ export function withoutNode20Banner(write) {
       if (!plain.trimStart().startsWith('╚')) return;
       const lines = box;
       box = null;
-      if (!lines.some((l) => l.includes('Node.js 20 support is ending'))) lines.forEach(write);
+      if (lines.some((l) => l.includes('Node.js 20 support is ending'))) afterBanner = true;
+      else lines.forEach(write);
       return;
     }
     write(line);
