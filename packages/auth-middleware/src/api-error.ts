@@ -6,11 +6,15 @@ import { assignFields } from './errors';
  * the vendor gave its own (CloudCX envelopes). The raw Response is non-enumerable.
  */
 export class ApiResponseError extends Error {
+  /** `'ApiResponseError'` (subclasses set their own). */
   override name = 'ApiResponseError';
+  /** `HTTP_<status>`, or the vendor's own code (CloudCX envelopes). */
   declare readonly code: string;
+  /** The HTTP status of the answer. */
   declare readonly status: number;
   /** The vendor's body (parsed JSON or text), when there was one. */
   declare readonly body: unknown;
+  /** The raw Response: not enumerable, so it stays out of JSON and most logs. */
   declare readonly response: Response | undefined;
 
   constructor(
@@ -24,6 +28,7 @@ export class ApiResponseError extends Error {
     assignFields(this, { response: details.response });
   }
 
+  /** `name`, `code`, `status`, `message` and `body`, for logs: never the raw Response. */
   toJSON(): Record<string, unknown> {
     const { name, code, status, message, body } = this;
     return { name, code, status, message, body };

@@ -10,7 +10,9 @@ import { assertSecureUrl } from './transport';
 
 export type { Auth, RequestFetch } from './exchange';
 
+/** Token auth: an {@link Auth} with the token controls. */
 export interface TokenAuth extends Auth {
+  /** The token manager behind it (the store, the strategy, the single flight). */
   readonly manager: TokenManager;
   /** The current access token, acquiring or refreshing it if needed. */
   getAccessToken(signal?: AbortSignal): Promise<string>;
@@ -31,6 +33,7 @@ export interface CallOptions {
   requestTimeoutMs?: number | false;
 }
 
+/** The options of {@link createTokenAuth}: the token lifecycle's, the calls', and the strategy. */
 export interface TokenAuthOptions extends TokenManagerOptions, CallOptions {
   /** The grant strategy: how tokens are obtained, refreshed and applied. */
   strategy: GrantStrategy;
@@ -118,6 +121,7 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
   };
 }
 
+/** The options of {@link createStaticAuth}. */
 export interface StaticAuthOptions extends CallOptions {
   /** Headers to set on every request, e.g. `{ Authorization: 'Key 1f2e...' }`. */
   headers: Record<string, string>;

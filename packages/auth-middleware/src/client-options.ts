@@ -14,6 +14,7 @@ export interface CommonClientOptions
   extends TokenManagerOptions,
     CallOptions,
     Omit<ClientOptions, 'baseUrl' | 'fetch'> {
+  /** The fetch to send with. @defaultValue `globalThis.fetch` */
   fetch?: RequestFetch;
 }
 
@@ -71,8 +72,11 @@ export function staticAuthOptions(
  * passed through to openapi-fetch, and the fetch to send with.
  */
 export function splitClientOptions(options: CommonClientOptions): {
+  /** The token manager's and the API calls' options. */
   manager: TokenManagerOptions & CallOptions;
+  /** openapi-fetch's own options, passed through. */
   client: Omit<ClientOptions, 'baseUrl' | 'fetch'>;
+  /** The fetch to send with (`globalThis.fetch` unless one was given). */
   fetch: RequestFetch;
 } {
   const {

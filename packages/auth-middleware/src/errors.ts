@@ -52,20 +52,31 @@ export const assignFields = (
  */
 export class AuthError extends Error {
   // Each class names itself with a literal, so minified bundles keep the names.
+  /** The class name, `'AuthError'` (each subclass sets its own, minifier-proof). */
   override name = 'AuthError';
+  /** The stable machine-readable code: match on it rather than on the message. */
   declare readonly code: AuthErrorCode;
 
+  /**
+   * @param code - The stable code.
+   * @param message - What happened and what to do; never a secret.
+   * @param options - `cause`: the underlying error, when safe to keep.
+   */
   constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : options);
     this.code = code;
   }
 
-  // name, code, message, then the subclass's own fields (never the raw Response or cause).
+  /**
+   * `name`, `code`, `message`, then the subclass's own fields, for logs: never the raw
+   * Response or the cause.
+   */
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message, ...(this as object) };
   }
 }
 
+/** What a {@link TokenEndpointError} is built from: the token endpoint's answer, read. */
 export interface TokenEndpointErrorDetails {
   /** HTTP status of the token endpoint's answer. */
   status: number;
@@ -77,19 +88,32 @@ export interface TokenEndpointErrorDetails {
   body?: unknown;
   /** Seconds the server asked us to wait (`Retry-After`), when it said. */
   retryAfterSeconds?: number;
+  /** The raw Response; kept non-enumerable on the error. */
   response?: Response;
 }
 
 /** The token endpoint answered with a non-2xx status. */
 export class TokenEndpointError extends AuthError {
+  /** `'TokenEndpointError'`. */
   override name = 'TokenEndpointError';
+  /** HTTP status of the token endpoint's answer. */
   declare readonly status: number;
+  /** OAuth2 `error` code, when the body carried one (e.g. `invalid_grant`). */
   declare readonly error: string | undefined;
+  /** OAuth2 `error_description` (or the vendor's message field), when present. */
   declare readonly errorDescription: string | undefined;
+  /** The vendor's body: parsed JSON when it was JSON, else the text (truncated, redacted). */
   declare readonly body: unknown;
+  /** Seconds the server asked us to wait (`Retry-After`), when it said. */
   declare readonly retryAfterSeconds: number | undefined;
+  /** The raw Response: not enumerable, so it stays out of JSON and most logs. */
   declare readonly response: Response | undefined;
 
+  /**
+   * @param message - What happened and what to do; never a secret.
+   * @param details - The answer, read.
+   * @param code - The stable code. @defaultValue `'TOKEN_ENDPOINT_ERROR'`
+   */
   constructor(
     message: string,
     details: TokenEndpointErrorDetails,
@@ -104,8 +128,13 @@ export class TokenEndpointError extends AuthError {
 
 /** The primary credentials (client secret, username/password) were refused. */
 export class CredentialsRejectedError extends TokenEndpointError {
+  /** `'CredentialsRejectedError'`. */
   override name = 'CredentialsRejectedError';
 
+  /**
+   * @param message - What was refused and what to do; never a secret.
+   * @param details - The answer, read.
+   */
   constructor(message: string, details: TokenEndpointErrorDetails) {
     super(message, details, 'CREDENTIALS_REJECTED');
   }
@@ -113,11 +142,17 @@ export class CredentialsRejectedError extends TokenEndpointError {
 
 /** The token endpoint said 2xx but its body is not a usable token response. */
 export class InvalidTokenResponseError extends AuthError {
+  /** `'InvalidTokenResponseError'`. */
   override name = 'InvalidTokenResponseError';
   /** The offending field, when one field is to blame. */
   declare readonly field: string | undefined;
+  /** The raw Response (not enumerable), when there was one. */
   declare readonly response: Response | undefined;
 
+  /**
+   * @param message - What is wrong with the body; never a token.
+   * @param details - `field` at fault and the raw `response`, when known.
+   */
   constructor(message: string, { field, response }: { field?: string; response?: Response } = {}) {
     super('INVALID_TOKEN_RESPONSE', message);
     assignFields(this, { field, response });
@@ -130,9 +165,17 @@ export class InvalidTokenResponseError extends AuthError {
  * (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`...).
  */
 export class TokenRequestError extends AuthError {
+  /** `'TokenRequestError'`. */
   override name = 'TokenRequestError';
+  /** The operating system's or TLS layer's reason (`ECONNREFUSED`...), when the runtime gave one. */
   declare readonly systemCode: string | undefined;
 
+  /**
+   * @param code - `TOKEN_REQUEST_FAILED` (no answer) or `TOKEN_REQUEST_TIMEOUT`.
+   * @param message - What failed and what to do; never a secret.
+   * @param cause - The underlying error, with secrets masked.
+   * @param systemCode - The system's reason, when known.
+   */
   constructor(
     code: 'TOKEN_REQUEST_FAILED' | 'TOKEN_REQUEST_TIMEOUT',
     message: string,
@@ -146,8 +189,10 @@ export class TokenRequestError extends AuthError {
 
 /** Credentials would have gone over plain http to a host that is not loopback. */
 export class InsecureTransportError extends AuthError {
+  /** `'InsecureTransportError'`. */
   override name = 'InsecureTransportError';
 
+  /** @param message - Which URL was refused (origin only) and how to opt in. */
   constructor(message: string) {
     super('INSECURE_TRANSPORT', message);
   }
@@ -155,10 +200,15 @@ export class InsecureTransportError extends AuthError {
 
 /** The options given to a factory are missing or contradictory. */
 export class InvalidOptionsError extends AuthError {
+  /** `'InvalidOptionsError'`. */
   override name = 'InvalidOptionsError';
   /** The option at fault, e.g. `clientSecret` or `auth.apiKey`. */
   declare readonly option: string;
 
+  /**
+   * @param option - The option at fault.
+   * @param message - What is wrong and what to pass instead; never the value of a secret.
+   */
   constructor(option: string, message: string) {
     super('INVALID_OPTIONS', message);
     this.option = option;

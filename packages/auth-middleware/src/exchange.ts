@@ -26,7 +26,13 @@ export type RequestFetch = (request: Request, init?: RequestInit) => Promise<Res
  *   retry or replay. The vendor clients use this form.
  */
 export interface Auth {
+  /** An openapi-fetch middleware: `client.use(auth.middleware)`, registered last. */
   readonly middleware: Middleware;
+  /**
+   * A fetch that authenticates, retries and replays: pass it as the client's `fetch`.
+   *
+   * @param fetch - The fetch beneath it. @defaultValue `globalThis.fetch`
+   */
   wrapFetch(fetch?: RequestFetch): RequestFetch;
 }
 

@@ -17,7 +17,9 @@ export interface GrantContext {
  * into TokenEndpointErrors between the two steps, so `process` only sees successes.
  */
 export interface GrantStep<Input> {
+  /** Sends the token request and resolves with the raw Response (any status). */
   request(input: Input, context: GrantContext): Promise<Response>;
+  /** Validates a 2xx Response into a TokenSet, or throws an InvalidTokenResponseError. */
   process(response: Response, input: Input, context: GrantContext): Promise<TokenSet>;
 }
 

@@ -17,8 +17,11 @@ export interface TokenEvent {
 
 /** Fired when getting or using a token failed. */
 export interface AuthErrorEvent {
+  /** The strategy's name, e.g. `cloudlx`. */
   readonly strategy: string;
+  /** The store key (a hash; reveals no secret). */
   readonly key: string;
+  /** The error's code, or `UNAUTHORIZED` for an API call's 401 (before its replay). */
   readonly code: AuthErrorCode | 'UNAUTHORIZED';
   /** HTTP status involved, when there was one. */
   readonly status: number | undefined;
@@ -26,9 +29,16 @@ export interface AuthErrorEvent {
   readonly message: string;
 }
 
+/**
+ * Callbacks for metrics and tracing. Every event is secret-free; a hook that throws or
+ * rejects never breaks the request.
+ */
 export interface AuthHooks {
+  /** After the primary grant issued tokens. */
   onTokenAcquired?(event: TokenEvent): void;
+  /** After a refresh issued tokens. */
   onTokenRefreshed?(event: TokenEvent): void;
+  /** When getting or using a token failed (a refusal, a timeout, an API call's 401...). */
   onAuthError?(event: AuthErrorEvent): void;
   /** Before each retry of a token request or an API call, with the wait it is about to make. */
   onRetry?(event: RetryEvent): void;
@@ -36,9 +46,13 @@ export interface AuthHooks {
 
 /** A minimal logger (console fits). Receives messages and secret-free fields only. */
 export interface AuthLogger {
+  /** Token calls and store decisions, in detail. */
   debug?(message: string, fields?: Record<string, unknown>): void;
+  /** Token calls made, retries. */
   info?(message: string, fields?: Record<string, unknown>): void;
+  /** Refusals and fallbacks that were handled. */
   warn?(message: string, fields?: Record<string, unknown>): void;
+  /** Failures handed back to the caller. */
   error?(message: string, fields?: Record<string, unknown>): void;
 }
 

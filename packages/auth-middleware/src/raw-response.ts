@@ -67,5 +67,8 @@ export const FORM_ENCODED = {
   /** {@link formBody}. */
   bodySerializer: formBody,
   /** `Content-Type: application/x-www-form-urlencoded`. */
-  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  headers: {
+    /** `application/x-www-form-urlencoded`. */
+    'Content-Type': 'application/x-www-form-urlencoded',
+  },
 } as const;

@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from './errors';
 
-/** How transient failures are retried. Every field is optional; see {@link resolveRetry}. */
+/** How transient failures are retried. Every field is optional; each names its default. */
 export interface RetryOptions {
   /** Retries after the first attempt (not counting the one 401 replay). Default 2. */
   maxRetries?: number;
@@ -50,6 +50,7 @@ export interface RetryEvent {
   readonly target: 'token' | 'api';
   /** The retry about to be made: 1 for the first. */
   readonly attempt: number;
+  /** The retries allowed for this call or token request. */
   readonly maxRetries: number;
   /** The wait before it, in ms. */
   readonly delayMs: number;

@@ -27,6 +27,10 @@ import { deriveStoreKey, MemoryTokenStore, type StoreLease, type TokenStore } fr
 import { assertSecureUrl } from './transport';
 import { originOf } from './transport-errors';
 
+/**
+ * The token lifecycle's options, shared by `createTokenAuth`, the TokenManager and every
+ * vendor client.
+ */
 export interface TokenManagerOptions {
   /** Where tokens live. Default: a new in-memory store. */
   store?: TokenStore;
@@ -50,7 +54,9 @@ export interface TokenManagerOptions {
   allowInsecureHttp?: boolean;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
   clock?: () => number;
+  /** Receives token, error and retry events (secret-free). Default: none. */
   hooks?: AuthHooks;
+  /** Receives one secret-free line per token call, refusal and retry. Default: none. */
   logger?: AuthLogger;
 }
 
@@ -103,7 +109,9 @@ function milliseconds(option: string, value: number | undefined, fallback: numbe
  * failures inside the flight, refresh-token rotation and fallback to the primary grant.
  */
 export class TokenManager {
+  /** The grant strategy this manager gets tokens with. */
   readonly strategy: GrantStrategy;
+  /** Where the tokens live (a new MemoryTokenStore unless the options gave one). */
   readonly store: TokenStore;
   readonly #clock: () => number;
   readonly #skewMs: number;

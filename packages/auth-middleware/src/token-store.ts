@@ -12,7 +12,9 @@ import type { TokenSet } from './token-set';
 export interface TokenStore {
   /** The stored tokens, or undefined. On the hot path of every request: keep it local. */
   get(key: string): Promise<TokenSet | undefined>;
+  /** Stores `tokens` under `key`, replacing what was there. */
   set(key: string, tokens: TokenSet): Promise<void>;
+  /** Forgets the tokens under `key` (nothing happens when there are none). */
   delete(key: string): Promise<void>;
   /** Fleet-wide coordination of flights and refusals, for a store shared across processes. */
   readonly coordination?: StoreCoordination;
@@ -75,10 +77,12 @@ export class MemoryTokenStore implements TokenStore {
     return this.#entries.get(key);
   }
 
+  /** Stores `tokens` under `key`. */
   async set(key: string, tokens: TokenSet): Promise<void> {
     this.#entries.set(key, tokens);
   }
 
+  /** Forgets the tokens under `key`. */
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
   }

@@ -20,6 +20,7 @@ const originsOnly = (text: string) =>
  * runtime's own error. Retried as a transient failure.
  */
 export class ConnectionError extends AuthError {
+  /** `'ConnectionError'`. */
   override name = 'ConnectionError';
   /** The origin that was tried, e.g. `https://api.example.com`. */
   declare readonly origin: string;
@@ -43,6 +44,7 @@ export class ConnectionError extends AuthError {
  * failure: the attempt is retried when retries allow.
  */
 export class RequestTimeoutError extends AuthError {
+  /** `'RequestTimeoutError'`. */
   override name = 'RequestTimeoutError';
   /** The origin that did not answer. */
   declare readonly origin: string;
@@ -65,6 +67,7 @@ export class RequestTimeoutError extends AuthError {
  * signal's reason. Never retried.
  */
 export class RequestAbortedError extends AuthError {
+  /** `'AbortError'`, the name fetch gives an aborted request, so `name === 'AbortError'` checks keep working. */
   override name = 'AbortError';
 
   constructor(reason: unknown) {
@@ -77,6 +80,7 @@ export class RequestAbortedError extends AuthError {
  * a truncated body). The raw Response is kept non-enumerable; the body is not quoted.
  */
 export class InvalidResponseBodyError extends AuthError {
+  /** `'InvalidResponseBodyError'`. */
   override name = 'InvalidResponseBodyError';
   /** The (2xx) status of the answer. */
   declare readonly status: number;
