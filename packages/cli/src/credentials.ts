@@ -25,19 +25,20 @@ function flagValue(values: Values, name: string): string | undefined {
 /** The usage message of missing credentials: the flags and the variables to set. */
 export function missingMessage(vendor: Vendor, missing: readonly Field[]): string {
   const info = vendorInfo[vendor];
-  const modes = info.modes.map((mode) =>
-    mode
-      .map((field) => {
-        const { flag, stdinFlag } = fields[field];
-        const flags = stdinFlag ? `--${stdinFlag}` : `--${flag}`;
-        return `${flags} or ${info.env[field] ?? '?'}`;
-      })
-      .join(', '),
-  );
+  const line = (field: Field) => {
+    const { flag, stdinFlag } = fields[field];
+    const flags = stdinFlag ? `--${stdinFlag} (or --${flag})` : `--${flag}`;
+    const fallback =
+      field === 'baseUrl' && info.defaultBaseUrl ? ` (default ${info.defaultBaseUrl})` : '';
+    return `  ${flags} / ${info.env[field] ?? '?'}${fallback}`;
+  };
+  const [grant, ...others] = info.modes;
   return [
     `Missing ${info.title} credentials: ${missing.map((field) => fields[field].label).join(', ')}.`,
-    `Set ${modes.join('; or ')}${info.defaultBaseUrl ? '' : `; and --base-url or ${info.env.baseUrl}`}.`,
-    `Or run tokenwire login ${vendor} once to store them in a profile.`,
+    'Pass them as flags or set the environment variables:',
+    ...['baseUrl' as const, ...(grant ?? [])].map(line),
+    ...others.flatMap((mode) => ['or, instead:', ...mode.map(line)]),
+    `Or run tokenwire login ${vendor} once to store them in a profile (--profile NAME).`,
   ].join('\n');
 }
 
