@@ -5,6 +5,8 @@
 // exits (0 when every step behaved). `--port-offset N` (or TOKENWIRE_PORT_OFFSET=N) moves
 // every port. Whatever ends this process (Ctrl-C, SIGTERM, SIGHUP, a crash) also ends the
 // Prism processes it started (scripts/children.mjs).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { AuthError, createCloudCxClient } from '@tokenwire/cloudcx';
 import { createCloudLxClient } from '@tokenwire/cloudlx';
 import {
@@ -230,9 +232,12 @@ try {
   const starting = startMocks({ ports: ports.mock });
   closers.push(async () => (await starting).close());
   const mocks = await starting;
-  const { serveDocs } = await import('../scripts/docs.mjs');
-  const docs = await serveDocs({ port: ports.docs });
-  closers.push(() => docs.close());
+  const { serveDocs, siteDir } = await import('../scripts/docs.mjs');
+  // scripts/main.sh builds the site first; run on its own, the demo serves everything else.
+  const docs = existsSync(join(siteDir, 'index.html'))
+    ? await serveDocs({ port: ports.docs })
+    : undefined;
+  if (docs) closers.push(() => docs.close());
   line();
   line('Serving until Ctrl-C:');
   line(`  Sandboxes (stateful)  CloudLX ${lx.url}  CloudCX ${cx.url}  Sensu ${se.url}`);
@@ -242,7 +247,7 @@ try {
   line(
     `  Prism mocks           CloudLX ${mocks.urls.cloudlx}  CloudCX ${mocks.urls.cloudcx}  Sensu ${mocks.urls.sensu}`,
   );
-  line(`  API docs              ${docs.url}`);
+  line(`  API docs              ${docs?.url ?? 'not built: `pnpm run docs`, then start again'}`);
   line('  Default sandbox credentials: see `pnpm sandbox` or packages/sandbox/README.md');
 } catch (error) {
   console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
