@@ -1,5 +1,5 @@
 // The browser entry of the runtime checks, bundled with esbuild from the installed
-// tarballs: the page calls `window.runChecks(plan)`.
+// tarballs: the page calls `globalThis.runChecks(plan)`.
 import { runChecks } from './runtime-checks.mjs';
 
-window.runChecks = runChecks;
+globalThis.runChecks = runChecks;

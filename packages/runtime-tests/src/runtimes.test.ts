@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   type RunningSandbox,
@@ -100,12 +100,13 @@ async function runCli(command: string, args: string[], plan: Plan): Promise<Resu
   return JSON.parse(line) as Results;
 }
 
-/** A static server on loopback for the page and its bundle. */
-async function servePage(bundle: string): Promise<{ url: string; server: Server }> {
+/** A static server on loopback for the page and the bundles (`/<entry>.js`). */
+async function servePage(bundles: Map<string, string>): Promise<{ url: string; server: Server }> {
   const html =
-    '<!doctype html><meta charset="utf-8"><title>runtime checks</title><script type="module" src="/checks.js"></script>';
+    '<!doctype html><meta charset="utf-8"><title>runtime checks</title><script type="module" src="/browser-checks.js"></script>';
   const server = createServer((request, response) => {
-    if (request.url === '/checks.js') {
+    const bundle = bundles.get(request.url ?? '');
+    if (bundle !== undefined) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(bundle);
     } else if (request.url === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
@@ -118,14 +119,27 @@ async function servePage(bundle: string): Promise<{ url: string; server: Server 
   return { url: `http://127.0.0.1:${port}/`, server };
 }
 
-/** Bundles consumer/browser-checks.mjs from the installed tarballs and runs it in Chromium. */
-async function runChromium(plan: Plan): Promise<Results> {
+/** Chromium's version, e.g. `156.0.8078.114`, or undefined when it is not installed. */
+function chromiumVersion(): string | undefined {
+  if (!existsSync(chromiumPath)) return undefined;
+  const output = execFileSync(chromiumPath, ['--version'], { encoding: 'utf8' });
+  return /(\d+(?:\.\d+)+)/.exec(output)?.[1];
+}
+
+/**
+ * Bundles consumer/browser-checks.mjs and consumer/worker-checks.mjs with esbuild from the
+ * installed tarballs, serves them from loopback (another origin than the sandboxes', so
+ * every call is a CORS request), and runs the checks in Chromium: in the page itself, or
+ * in a module Web Worker that the page starts.
+ */
+async function runChromium(plan: Plan, where: 'page' | 'worker'): Promise<Results> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} is missing: apt-get install chromium (.ci/run does this).`);
   }
   const bundled = await build({
-    entryPoints: [join(consumerDir, 'browser-checks.mjs')],
+    entryPoints: ['browser-checks.mjs', 'worker-checks.mjs'].map((file) => join(consumerDir, file)),
     absWorkingDir: consumerDir,
+    outdir: join(consumerDir, 'bundles'),
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -133,8 +147,10 @@ async function runChromium(plan: Plan): Promise<Results> {
     write: false,
     logLevel: 'silent',
   });
-  const bundle = bundled.outputFiles[0]?.text ?? '';
-  const page = await servePage(bundle);
+  const bundles = new Map(
+    bundled.outputFiles.map((file) => [`/${basename(file.path)}`, file.text] as const),
+  );
+  const page = await servePage(bundles);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -152,12 +168,26 @@ async function runChromium(plan: Plan): Promise<Results> {
     const pageErrors: string[] = [];
     tab.on('pageerror', (error) => pageErrors.push(error.message));
     await tab.goto(page.url);
-    await tab.waitForFunction(() => 'runChecks' in window, undefined, { timeout: 30_000 });
-    const results = await tab.evaluate(
-      (input) =>
-        (window as unknown as { runChecks(plan: Plan): Promise<Results> }).runChecks(input),
-      plan,
-    );
+    await tab.waitForFunction(() => 'runChecks' in globalThis, undefined, { timeout: 30_000 });
+    const results =
+      where === 'page'
+        ? await tab.evaluate(
+            (input) =>
+              (globalThis as unknown as { runChecks(plan: Plan): Promise<Results> }).runChecks(
+                input,
+              ),
+            plan,
+          )
+        : await tab.evaluate(
+            (input) =>
+              new Promise<Results>((resolve, reject) => {
+                const worker = new Worker('/worker-checks.js', { type: 'module' });
+                worker.onmessage = (event: MessageEvent<Results>) => resolve(event.data);
+                worker.onerror = (event) => reject(new Error(`worker: ${event.message}`));
+                worker.postMessage(input);
+              }),
+            plan,
+          );
     expect(pageErrors).toEqual([]);
     return results;
   } finally {
@@ -165,6 +195,8 @@ async function runChromium(plan: Plan): Promise<Results> {
     await new Promise<void>((resolve) => page.server.close(() => resolve()));
   }
 }
+
+const chromiumRelease = chromiumVersion() ?? '(not installed)';
 
 const runtimes: Runtime[] = [
   {
@@ -186,8 +218,12 @@ const runtimes: Runtime[] = [
       runCli(runtimeBinary('deno'), ['run', '--no-lock', '--allow-net=127.0.0.1'], plan),
   },
   {
-    name: 'Chromium (Debian, through playwright-core)',
-    run: runChromium,
+    name: `Chromium ${chromiumRelease} (Debian's, through playwright-core), in a page`,
+    run: (plan) => runChromium(plan, 'page'),
+  },
+  {
+    name: `Chromium ${chromiumRelease}, in a module Web Worker`,
+    run: (plan) => runChromium(plan, 'worker'),
   },
 ];
 
