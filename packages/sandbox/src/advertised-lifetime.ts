@@ -15,6 +15,7 @@
  */
 export type AdvertisedLifetime = 'number' | 'zero' | 'string' | 'missing' | 'null' | 'negative';
 
+/** Every {@link AdvertisedLifetime} mode, in the order the README's table lists them. */
 export const advertisedLifetimes: readonly AdvertisedLifetime[] = [
   'number',
   'zero',

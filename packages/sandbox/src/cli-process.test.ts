@@ -1,10 +1,11 @@
 // The `tokenwire-sandbox` command as a user runs it: a built CLI in its own process, started
 // through the committed bin file, stopped by a signal.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { build } from 'tsdown';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = resolve(import.meta.dirname, '..');
@@ -16,18 +17,26 @@ let root = '';
 beforeAll(async () => {
   await mkdir(cacheDir, { recursive: true });
   root = await mkdtemp(join(cacheDir, 'cli-process-'));
-  await build({
-    config: false,
-    cwd: packageDir,
-    entry: ['src/cli.ts'],
-    outDir: join(root, 'dist'),
-    format: 'esm',
-    platform: 'node',
-    fixedExtension: false,
-    dts: false,
-    logLevel: 'silent',
-    report: false,
-  });
+  // The package's own tsdown.config.ts, into a directory of this test's (run as a command:
+  // tsdown's type declarations need optional packages this repository does not install).
+  const tsdown = join(
+    dirname(createRequire(import.meta.url).resolve('tsdown/package.json')),
+    'dist/run.mjs',
+  );
+  await promisify(execFile)(
+    process.execPath,
+    [
+      tsdown,
+      '--out-dir',
+      relative(packageDir, join(root, 'dist')),
+      '--no-dts',
+      '--no-sourcemap',
+      '--no-report',
+      '--logLevel',
+      'silent',
+    ],
+    { cwd: packageDir },
+  );
   await mkdir(join(root, 'bin'));
   await copyFile(
     join(packageDir, 'bin/tokenwire-sandbox.js'),

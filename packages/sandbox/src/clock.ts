@@ -4,9 +4,11 @@
  * and expire a token without sleeping.
  */
 export interface Clock {
+  /** The current time, in milliseconds since the Unix epoch. */
   now(): number;
 }
 
+/** The clock of the machine (`Date.now()`): the default. */
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock that only moves when told to. */

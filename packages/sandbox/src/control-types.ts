@@ -24,6 +24,7 @@ export interface SandboxCounters {
   faultsServed: number;
 }
 
+/** Tokens and sessions a sandbox would still accept, counted when asked. */
 export interface LiveTokenCounts {
   /** Access tokens issued and neither expired nor revoked. */
   accessTokens: number;
@@ -35,9 +36,13 @@ export interface LiveTokenCounts {
 
 /** The vendor-specific token store behind the control API. */
 export interface TokenLedger {
+  /** Revokes every access token; returns how many were still live. */
   revokeAccessTokens(): number;
+  /** Revokes every refresh token (Sensu: session); returns how many were still live. */
   revokeRefreshTokens(): number;
+  /** The tokens and sessions still live. */
   counts(): LiveTokenCounts;
+  /** Forgets every token and session. */
   clear(): void;
 }
 
@@ -51,14 +56,23 @@ export interface SandboxClockState {
   now: string;
 }
 
+/** Everything `GET /__sandbox/` shows (never a credential). */
 export interface SandboxState {
+  /** Which vendor this sandbox stands in for. */
   vendor: Vendor;
+  /** The counters, as {@link SandboxControl.counters} returns them. */
   counters: SandboxCounters;
+  /** True while every resource request answers the vendor's 401. */
   resourcesUnauthorized: boolean;
+  /** The faults still queued, in the order they apply. */
   faults: ActiveFault[];
+  /** The tokens and sessions that would still be accepted. */
   tokens: LiveTokenCounts;
+  /** The lifetimes of tokens issued from now on. */
   lifetimes: TokenLifetimes;
+  /** How token responses advertise the access token's lifetime. */
   advertisedLifetime: AdvertisedLifetime;
+  /** The server's clock and its offset. */
   clock: SandboxClockState;
   /** The browser origins admitted: `false` (CORS off), `'*'` or a list. */
   cors: CorsOrigins;
@@ -69,18 +83,26 @@ export interface SandboxState {
  * Nothing here is part of the vendor API.
  */
 export interface SandboxControl {
+  /** Which vendor this sandbox stands in for. */
   readonly vendor: Vendor;
+  /** A copy of the counters. */
   counters(): SandboxCounters;
+  /** Sets every counter back to 0. */
   resetCounters(): void;
-  /** Revokes every access token issued so far (Sensu: resources reject them; `/auth/token` still takes them). */
+  /**
+   * Revokes every access token issued so far (Sensu: resources reject them; `/auth/token`
+   * still takes them); returns how many were still live.
+   */
   revokeAccessTokens(): number;
-  /** Revokes every refresh token (Sensu: deletes every session). */
+  /** Revokes every refresh token (Sensu: deletes every session); returns how many were live. */
   revokeRefreshTokens(): number;
   /** While enabled, every resource request answers the vendor's 401. */
   setResourcesUnauthorized(enabled: boolean): void;
   /** Queues a fault; see {@link FaultInput}. Throws `FaultInputError` on a bad description. */
   injectFault(fault: FaultInput): ActiveFault;
+  /** The faults still queued, in the order they apply. */
   faults(): ActiveFault[];
+  /** Removes every queued fault; returns how many there were. */
   clearFaults(): number;
   /** Changes the lifetimes of tokens issued from now on. */
   setLifetimes(lifetimes: Partial<TokenLifetimes>): TokenLifetimes;
@@ -104,6 +126,7 @@ export interface SandboxControl {
    * for something that is not an origin (`http://localhost:5173`: no path, no slash).
    */
   setCors(cors: CorsSetting): CorsOrigins;
+  /** Everything at once: counters, faults, flags, live tokens, settings. */
   state(): SandboxState;
   /**
    * Forgets every token and session, zeroes the counters, clears faults and flags. The

@@ -27,6 +27,7 @@ type CredentialsOf<O extends SandboxOptions> = CredentialsByVendor[O['vendor']];
 
 /** A sandbox running inside this process: call its `fetch` like the global one. */
 export interface InProcessSandbox<V extends Vendor = Vendor> {
+  /** Which vendor it stands in for. */
   readonly vendor: V;
   /**
    * An origin for building request URLs. Any absolute URL reaches the sandbox (only the
@@ -35,6 +36,7 @@ export interface InProcessSandbox<V extends Vendor = Vendor> {
   readonly url: string;
   /** The sandbox as a `fetch` function (pass it to openapi-fetch's `fetch` option). */
   readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Inspection and control: counters, faults, revocation, settings. */
   readonly control: SandboxControl;
   /** The credentials this sandbox accepts (defaults merged with `options.credentials`). */
   readonly credentials: Readonly<CredentialsByVendor[V]>;

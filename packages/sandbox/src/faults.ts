@@ -9,7 +9,8 @@ export type FaultRoutes = 'token' | 'api' | 'all';
 
 export type RouteClass = 'token' | 'api';
 
-interface FaultScope {
+/** Which requests a fault hits, and how many of them. */
+export interface FaultScope {
   /** How many matching requests the fault affects; omit it to keep it until cleared. */
   count?: number;
   /** Default `token` (`api` for `business-error`). */
@@ -33,23 +34,65 @@ export interface RetryAfterInput {
   retryAfterFormat?: RetryAfterFormat;
 }
 
+/** How `Retry-After` is written: a number of seconds, or an HTTP date on the server's clock. */
 export type RetryAfterFormat = 'seconds' | 'http-date';
 
+/**
+ * A fault to queue (see the README's table): its `kind`, the fields that kind takes, and
+ * its {@link FaultScope}. JSON sent to `POST /__sandbox/faults` has the same shape.
+ */
 export type FaultInput = FaultScope &
   (
-    | { kind: 'server-error' }
-    | ({ kind: 'unavailable' } & RetryAfterInput)
-    | ({ kind: 'rate-limited' } & RetryAfterInput)
-    | { kind: 'delay'; delayMs: number }
-    | { kind: 'hang' }
-    | { kind: 'malformed-json' }
-    | { kind: 'html-error'; status?: number }
-    | { kind: 'drop-connection' }
-    | { kind: 'business-error'; code?: string; message?: string }
+    | {
+        /** A 500 in the vendor's error format. */
+        kind: 'server-error';
+      }
+    | ({
+        /** A 503 with `Retry-After` (Sensu: its start-up message). */
+        kind: 'unavailable';
+      } & RetryAfterInput)
+    | ({
+        /** A 429 with `Retry-After`, in the route's error format. */
+        kind: 'rate-limited';
+      } & RetryAfterInput)
+    | {
+        /** The normal answer, later (real time; cut short by `close()`). */
+        kind: 'delay';
+        /** How long to wait first, in ms (0 to 600000). */
+        delayMs: number;
+      }
+    | {
+        /** Reads the request and never answers. */
+        kind: 'hang';
+      }
+    | {
+        /** HTTP 200 `application/json` with a body cut off mid-way. */
+        kind: 'malformed-json';
+      }
+    | {
+        /** An nginx HTML error page. */
+        kind: 'html-error';
+        /** Its status (400 to 599; default 502). */
+        status?: number;
+      }
+    | {
+        /** Closes the connection unanswered (in-process: `fetch` rejects). */
+        kind: 'drop-connection';
+      }
+    | {
+        /** CloudCX only: after authentication, HTTP 200 with a non-`0000` code. */
+        kind: 'business-error';
+        /** The envelope's `code` (default `1001`). */
+        code?: string;
+        /** The envelope's `message` (default `Invalid request parameter`). */
+        message?: string;
+      }
   );
 
+/** The kinds of fault. */
 export type FaultKind = FaultInput['kind'];
 
+/** Every {@link FaultKind}. */
 export const faultKinds: readonly FaultKind[] = [
   'server-error',
   'unavailable',
@@ -64,31 +107,74 @@ export const faultKinds: readonly FaultKind[] = [
 
 /** The retry advice of a queued 503 or 429, defaults filled in. */
 export interface RetryAfter {
+  /** Seconds in `Retry-After`. */
   retryAfterSeconds: number;
+  /** The `retry-after-ms` header, when one goes out. */
   retryAfterMs?: number;
+  /** How `Retry-After` is written. */
   retryAfterFormat: RetryAfterFormat;
 }
 
-type FaultDetails =
-  | { kind: 'server-error' }
-  | ({ kind: 'unavailable' } & RetryAfter)
-  | ({ kind: 'rate-limited' } & RetryAfter)
-  | { kind: 'delay'; delayMs: number }
-  | { kind: 'hang' }
-  | { kind: 'malformed-json' }
-  | { kind: 'html-error'; status: number }
-  | { kind: 'drop-connection' }
-  | { kind: 'business-error'; code: string; message: string };
+/** A fault's kind and its fields, defaults filled in (see {@link FaultInput}). */
+export type FaultDetails =
+  | {
+      /** A 500 in the vendor's error format. */
+      kind: 'server-error';
+    }
+  | ({
+      /** A 503 with `Retry-After`. */
+      kind: 'unavailable';
+    } & RetryAfter)
+  | ({
+      /** A 429 with `Retry-After`. */
+      kind: 'rate-limited';
+    } & RetryAfter)
+  | {
+      /** The normal answer, later. */
+      kind: 'delay';
+      /** How long to wait first, in ms. */
+      delayMs: number;
+    }
+  | {
+      /** Reads the request and never answers. */
+      kind: 'hang';
+    }
+  | {
+      /** HTTP 200 with a body cut off mid-way. */
+      kind: 'malformed-json';
+    }
+  | {
+      /** An nginx HTML error page. */
+      kind: 'html-error';
+      /** Its status. */
+      status: number;
+    }
+  | {
+      /** Closes the connection unanswered. */
+      kind: 'drop-connection';
+    }
+  | {
+      /** CloudCX: HTTP 200 with a non-`0000` code. */
+      kind: 'business-error';
+      /** The envelope's `code`. */
+      code: string;
+      /** The envelope's `message`. */
+      message: string;
+    };
 
 /** A queued fault; `remaining` is null for one that lasts until cleared. */
 export type ActiveFault = FaultDetails & {
+  /** Numbers faults in the order they were queued, from 1. */
   id: number;
+  /** Which requests it hits. */
   routes: FaultRoutes;
+  /** How many more requests it hits; null until cleared. */
   remaining: number | null;
 };
 
 /** A fault description that cannot be queued; the message says why. */
 export class FaultInputError extends Error {
+  /** `FaultInputError`. */
   override name = 'FaultInputError';
 }
 

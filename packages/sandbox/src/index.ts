@@ -29,11 +29,14 @@ export {
 export { createSandbox, type InProcessSandbox } from './create-sandbox';
 export {
   type ActiveFault,
+  type FaultDetails,
   type FaultInput,
   FaultInputError,
   type FaultKind,
   type FaultRoutes,
+  type FaultScope,
   faultKinds,
+  type RetryAfter,
   type RetryAfterFormat,
   type RetryAfterInput,
 } from './faults';
@@ -42,6 +45,7 @@ export {
   type CloudcxSandboxOptions,
   type CloudlxCredentials,
   type CloudlxSandboxOptions,
+  type CommonSandboxOptions,
   type CredentialsByVendor,
   defaultCredentials,
   defaultLifetimes,

@@ -2,8 +2,10 @@ import { type AdvertisedLifetime, checkAdvertisedLifetime } from './advertised-l
 import { type Clock, checkClockOffset, systemClock } from './clock';
 import { type CorsOrigins, type CorsSetting, checkCors } from './cors';
 
+/** The vendors a sandbox can stand in for. */
 export type Vendor = 'cloudlx' | 'cloudcx' | 'sensu';
 
+/** Every {@link Vendor}, in the order the CLI starts them. */
 export const vendorNames: readonly Vendor[] = ['cloudlx', 'cloudcx', 'sensu'];
 
 export function isVendor(value: unknown): value is Vendor {
@@ -12,36 +14,51 @@ export function isVendor(value: unknown): value is Vendor {
 
 /** CloudLX API applications (client id + secret, 40 alphanumerics each on the real service). */
 export interface CloudlxCredentials {
+  /** The API application's `client_id`. */
   clientId: string;
+  /** Its `client_secret`. */
   clientSecret: string;
   /** A second API application whose portal user has no permissions: resources answer 403. */
   unprivilegedClientId: string;
+  /** The second application's `client_secret`. */
   unprivilegedClientSecret: string;
 }
 
 /** A CloudCX OAuth client, the user whose password it exchanges, and a Control Panel API key. */
 export interface CloudcxCredentials {
+  /** The OAuth client's `client_id`. */
   clientId: string;
+  /** Its `client_secret`. */
   clientSecret: string;
+  /** The user of the password grant (no `:`: it may travel in HTTP Basic). */
   username: string;
+  /** That user's password. */
   password: string;
+  /** A Control Panel API key, sent as `Authorization: Bearer <apiKey>`; it never expires. */
   apiKey: string;
 }
 
 /** A Sensu user with cluster-admin rights, its API key, and a user bound to no role at all. */
 export interface SensuCredentials {
+  /** A user with cluster-admin rights (no `:`: it travels in HTTP Basic). */
   username: string;
+  /** That user's password. */
   password: string;
   /** A UUID, sent as `Authorization: Key <apiKey>`. */
   apiKey: string;
   /** A user with no role binding: the namespace list answers 500 and entities 403. */
   unprivilegedUsername: string;
+  /** That user's password. */
   unprivilegedPassword: string;
 }
 
+/** The credentials of each vendor's sandbox. */
 export interface CredentialsByVendor {
+  /** CloudLX: two API applications. */
   cloudlx: CloudlxCredentials;
+  /** CloudCX: an OAuth client, a user, an API key. */
   cloudcx: CloudcxCredentials;
+  /** Sensu Go: two users and an API key. */
   sensu: SensuCredentials;
 }
 
@@ -72,6 +89,7 @@ export const defaultCredentials: { readonly [V in Vendor]: Readonly<CredentialsB
   },
 };
 
+/** How long the tokens a sandbox issues live. */
 export interface TokenLifetimes {
   /** Seconds an access token lives. */
   accessTokenTtlSeconds: number;
@@ -89,7 +107,8 @@ export const defaultLifetimes: { readonly [V in Vendor]: Readonly<TokenLifetimes
   sensu: { accessTokenTtlSeconds: 300, refreshTokenTtlSeconds: 360 },
 };
 
-interface CommonSandboxOptions {
+/** The options every vendor's sandbox takes. */
+export interface CommonSandboxOptions {
   /** Access-token lifetime in seconds (default: the vendor's, e.g. 3600 or Sensu's 300). */
   accessTokenTtlSeconds?: number;
   /** Refresh-token lifetime in seconds (Sensu: the session's idle lifetime, default 360). */
@@ -119,13 +138,19 @@ interface CommonSandboxOptions {
   log?: (line: string) => void;
 }
 
+/** The options of a CloudLX sandbox. */
 export interface CloudlxSandboxOptions extends CommonSandboxOptions {
+  /** `cloudlx`. */
   vendor: 'cloudlx';
+  /** Replaces some of the {@link defaultCredentials} (printable ASCII, no spaces). */
   credentials?: Partial<CloudlxCredentials>;
 }
 
+/** The options of a CloudCX sandbox. */
 export interface CloudcxSandboxOptions extends CommonSandboxOptions {
+  /** `cloudcx`. */
   vendor: 'cloudcx';
+  /** Replaces some of the {@link defaultCredentials} (printable ASCII, no spaces). */
   credentials?: Partial<CloudcxCredentials>;
   /**
    * Whether token responses carry a `refresh_token` (default true). The vendor's own example
@@ -134,11 +159,15 @@ export interface CloudcxSandboxOptions extends CommonSandboxOptions {
   issueRefreshTokens?: boolean;
 }
 
+/** The options of a Sensu Go sandbox. */
 export interface SensuSandboxOptions extends CommonSandboxOptions {
+  /** `sensu`. */
   vendor: 'sensu';
+  /** Replaces some of the {@link defaultCredentials} (printable ASCII, no spaces). */
   credentials?: Partial<SensuCredentials>;
 }
 
+/** The options of {@link createSandbox}: `vendor`, then that vendor's options. */
 export type SandboxOptions = CloudlxSandboxOptions | CloudcxSandboxOptions | SensuSandboxOptions;
 
 export interface ResolvedCommon {

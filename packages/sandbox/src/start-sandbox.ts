@@ -7,6 +7,7 @@ import { buildSandbox } from './create-sandbox';
 import type { CredentialsByVendor, SandboxOptions, Vendor } from './options';
 import { bodilessResponses } from './typed-response';
 
+/** The options of {@link startSandbox}: a vendor's {@link SandboxOptions}, plus where to listen. */
 export type StartSandboxOptions = SandboxOptions & {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
@@ -16,11 +17,15 @@ export type StartSandboxOptions = SandboxOptions & {
 
 /** A sandbox listening on a loopback port. */
 export interface RunningSandbox<V extends Vendor = Vendor> {
+  /** Which vendor it stands in for. */
   readonly vendor: V;
   /** e.g. `http://127.0.0.1:4020`, no trailing slash. */
   readonly url: string;
+  /** The port it listens on (the one picked, when asked for port 0). */
   readonly port: number;
+  /** Inspection and control, the same operations as its `/__sandbox/` routes. */
   readonly control: SandboxControl;
+  /** The credentials it accepts (defaults merged with `options.credentials`). */
   readonly credentials: Readonly<CredentialsByVendor[V]>;
   /**
    * Stops listening, closes every connection and ends pending delays; hung requests (the
