@@ -19,6 +19,9 @@ export default defineConfig([
     ...common,
     entry: ['src/cli.ts'],
     dts: false,
+    // A map of the bundled clients would triple the tarball for little: --debug traces
+    // already name the functions.
+    sourcemap: false,
     clean: false,
     deps: {
       alwaysBundle: [/^@tokenwire\/(auth-middleware|cloudlx|cloudcx|sensu)(\/|$)/],

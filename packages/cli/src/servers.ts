@@ -47,8 +47,9 @@ function exited(child: ChildProcess): Promise<number> {
 }
 
 /** Passes SIGINT and SIGTERM on to the children, so that they stop cleanly. */
-function forwardSignals(children: readonly ChildProcess[]): () => void {
+function forwardSignals(children: readonly ChildProcess[], onSignal = () => {}): () => void {
   const forward = (signal: NodeJS.Signals) => () => {
+    onSignal();
     for (const child of children) child.kill(signal);
   };
   const onInt = forward('SIGINT');
@@ -122,13 +123,16 @@ export async function runMock(values: ParsedCommand['values'], io: CliIo): Promi
     io.out(`${vendorInfo[vendor].title.padEnd(9)} mock: http://127.0.0.1:${port}\n`);
     return child;
   });
-  const stop = forwardSignals(children);
+  let stopping = false;
+  const stop = forwardSignals(children, () => {
+    stopping = true;
+  });
   // One mock ending (a busy port, a crash) ends them all.
   const first = await Promise.race(children.map(exited));
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? exited(child) : undefined)));
   stop();
-  return first;
+  return stopping ? 0 : first;
 }
 
 /** The Redoc script the reference pages load (from its CDN; the specs are local). */

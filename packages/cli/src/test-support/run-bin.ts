@@ -23,14 +23,15 @@ export interface BinRun {
   readonly stderr: string;
 }
 
-/** Runs `tokenwire args...` with `env` on top of a minimal environment, `input` on stdin. */
+/** Runs `tokenwire args...` (the built bin, or `bin`) with `env` on top of a minimal environment, `input` on stdin. */
 export function runBin(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   input = '',
+  bin = binPath,
 ): Promise<BinRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
