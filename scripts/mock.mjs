@@ -33,14 +33,21 @@ export async function startMocks(options = {}) {
   });
   const results = await Promise.allSettled(
     vendors.map(async (vendor) => {
+      // Registered the moment Prism is spawned, so a crash while the mocks are still
+      // starting ends them too (the 'exit' event allows only synchronous work: a kill).
+      let forget = () => {};
       const prism = await startPrism({
         spec: vendor.spec,
         port: options.ports?.[vendor.api] ?? vendor.mockPort,
         timeoutMs: options.timeoutMs ?? 60_000,
         onLine: (line) => options.log?.(`[${vendor.api} mock] ${line}`),
+        onSpawn: (child) => {
+          forget = endWithThisProcess(() => child.kill('SIGTERM'));
+        },
+      }).catch((error) => {
+        forget();
+        throw error;
       });
-      // close() sends Prism its SIGTERM before it returns, as the 'exit' event needs.
-      const forget = endWithThisProcess(() => void prism.close());
       started.push({ vendor, prism, forget });
       prism.exited.then(({ code, signal }) => {
         if (!closing) reportExit({ vendor: vendor.api, code, signal });

@@ -15,6 +15,8 @@ export function startPrism(options: {
   port?: number;
   timeoutMs?: number;
   onLine?: (line: string) => void;
+  /** Receives the child process as soon as it is spawned, before it listens. */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }): Promise<Prism>;
 export interface Violation {
   location: string[];

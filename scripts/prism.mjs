@@ -45,7 +45,9 @@ function stop(child) {
 /**
  * Starts `prism mock SPEC` or `prism proxy SPEC UPSTREAM [--errors]` on 127.0.0.1 and
  * resolves once it accepts connections.
- * @param {{ spec: string, upstream?: string, errors?: boolean, port?: number, timeoutMs?: number, onLine?: (line: string) => void }} options
+ * `onSpawn` receives the child process as soon as it exists, before it listens, so a caller
+ * can make sure it ends with the caller's own process from the first moment.
+ * @param {{ spec: string, upstream?: string, errors?: boolean, port?: number, timeoutMs?: number, onLine?: (line: string) => void, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} options
  */
 export async function startPrism(options) {
   const port = options.port ?? (await freePort());
@@ -58,6 +60,7 @@ export async function startPrism(options) {
   args.push('--host', host, '--port', String(port));
   if (options.errors) args.push('--errors');
   const child = spawn(prismBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   let output = '';
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
