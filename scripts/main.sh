@@ -15,12 +15,9 @@ node scripts/ports.mjs "$@"
 source scripts/bootstrap.sh
 
 pnpm generate
-# tsdown prints a deprecation banner for Node.js < 22.18 on every build, before it reads
-# any config, and offers no setting to turn it off; Node 20.19 is a supported floor here,
-# so that one line is dropped. Every other line of the build passes through (in colour when
-# this is a terminal: turbo sees a pipe).
+# Colour when this is a terminal (turbo sees a pipe); the banner filter is in bootstrap.sh.
 color=$([[ -t 1 ]] && echo --color || true)
-pnpm build $color | awk '!/\[tsdown\] Node\.js v[0-9.]+ is deprecated\. Support will be removed/ { print; fflush() }'
+pnpm build $color | without_tsdown_banner
 if [[ " $* " != *" --once "* ]]; then
   pnpm run docs
 fi
