@@ -367,6 +367,31 @@ describe('tokenwire login / logout', () => {
   });
 });
 
+describe('a cached token the API refuses', () => {
+  it.each(vendors)(
+    '%s: the next call gets the 401, renews once, replays, and caches the new token',
+    async (vendor) => {
+      const env = vendorEnv(vendor);
+      const path = {
+        cloudlx: '/api/services',
+        cloudcx: '/openapi/v2/user/page',
+        sensu: '/api/core/v2/namespaces',
+      }[vendor];
+      const first = await tw(['token', vendor], env);
+      sandboxes[vendor].control.revokeAccessTokens();
+      const call = await tw(['call', vendor, 'GET', path], env);
+      expect(call.code).toBe(0);
+      expect(sandboxes[vendor].control.counters()).toMatchObject({
+        unauthorized: 1,
+        tokenRequests: 2,
+      });
+      const next = await tw(['token', vendor], env);
+      expect(next.stdout).not.toBe(first.stdout);
+      expect(sandboxes[vendor].control.counters().tokenRequests).toBe(2);
+    },
+  );
+});
+
 describe('concurrent runs', () => {
   it('5 parallel tokenwire token sensu runs make 1 login and never reuse a refresh token', async () => {
     const env = vendorEnv('sensu');

@@ -117,6 +117,13 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+async function removeIfOlder(path: string, ageMs: number, now: () => number): Promise<void> {
+  try {
+    const { mtimeMs } = await stat(path);
+    if (now() - mtimeMs > ageMs) await rm(path, { force: true });
+  } catch {}
+}
+
 /**
  * Removes the stale lock `seen` under a guard file, so that two processes that both found it
  * stale cannot each remove it after the other one already created a fresh lock.
@@ -125,10 +132,7 @@ async function takeOver(path: string, seen: LockRecord, now: () => number): Prom
   const guard = `${path}.takeover`;
   const record = JSON.stringify({ pid: process.pid, at: now() });
   if (!(await createExclusive(guard, record))) {
-    try {
-      const { mtimeMs } = await stat(guard);
-      if (now() - mtimeMs > GUARD_STALE_MS) await rm(guard, { force: true });
-    } catch {}
+    await removeIfOlder(guard, GUARD_STALE_MS, now);
     return;
   }
   try {
@@ -158,8 +162,16 @@ export async function acquireLock(path: string, options: AcquireLockOptions): Pr
   for (;;) {
     options.signal?.throwIfAborted();
     if (await createExclusive(path, recordText())) break;
-    const current = await readLock(path);
-    if (current === undefined) continue; // Released (or being replaced) meanwhile: try again.
+    const text = await readIfExists(path);
+    if (text === undefined) continue; // Released meanwhile: try again at once.
+    const current = parseRecord(text);
+    if (current === undefined) {
+      // Not a lock this code wrote (they are never half-written): once it is older than a
+      // lease could be, remove it; until then, wait like for any other holder.
+      await removeIfOlder(path, options.ttlMs, now);
+      await sleep(poll * (0.5 + Math.random()), options.signal);
+      continue;
+    }
     if (isStale(current, now())) {
       await takeOver(path, current, now);
       continue;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -139,6 +139,18 @@ describe('FileTokenStore coordination', () => {
     );
     const lease = await store.coordination.lease(key, { ttlMs: 30_000, signal: never });
     expect((await readLock(lockPath))?.owner).not.toBe('dead');
+    await lease.release();
+  });
+
+  it('removes an unreadable lock file once it is older than a lease could be', async () => {
+    const store = new FileTokenStore({ dir, pollIntervalMs: 5 });
+    await store.set(key, tokens);
+    const lockPath = (await onlyFile('.json')).replace(/\.json$/, '.lock');
+    await writeFile(lockPath, 'not a lock');
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lockPath, old, old);
+    const lease = await store.coordination.lease(key, { ttlMs: 30_000, signal: never });
+    expect((await readLock(lockPath))?.owner).toEqual(expect.any(String));
     await lease.release();
   });
 
