@@ -290,6 +290,7 @@ export function banner(entries: readonly BannerEntry[], overridden: ReadonlySet<
     'Inspect and control each one under <url>/__sandbox (GET for state; POST .../faults,',
     '.../revoke-access-tokens, .../revoke-refresh-tokens, .../reset; PUT .../resources-unauthorized,',
     '.../lifetimes, .../advertised-lifetime, .../clock, .../cors).',
+    'Open <url>/ in a browser for the credentials, the operations and the control API.',
     'Press Ctrl-C to stop.',
   );
   return lines.join('\n');
