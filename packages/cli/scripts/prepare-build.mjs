@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Build step: copies the three vendor specs from ../../specs into ./specs (shipped in the
+// Build step before tsdown: empties dist/ (the two tsdown configs build side by side, so
+// neither may clean it), copies the three vendor specs from ../../specs into ./specs (shipped in the
 // tarball for `tokenwire mock` and `tokenwire docs`), and writes specs/operations.json, the
 // method and path of every operation, which `tokenwire call` checks a path against. The
 // YAML is parsed here, at build time, so the CLI needs no YAML parser at run time.
@@ -14,6 +15,7 @@ const to = resolve(here, '../specs');
 const vendors = ['cloudlx', 'cloudcx', 'sensu'];
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
+await rm(resolve(here, '../dist'), { recursive: true, force: true });
 await rm(to, { recursive: true, force: true });
 await mkdir(to, { recursive: true });
 const operations = {};
