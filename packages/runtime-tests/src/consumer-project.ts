@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -16,15 +17,22 @@ const run = promisify(execFile);
 /** The repository root. */
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 
-/** The public packages, as their folders under `packages/`. */
-export const publishedPackages = [
-  'auth-middleware',
-  'cloudlx',
-  'cloudcx',
-  'sensu',
-  'sandbox',
-  'redis-store',
-] as const;
+/**
+ * The public packages (every `packages/*` whose package.json is not private), as their
+ * folder names. Each one is a devDependency of this package too, so turbo builds it first.
+ */
+export function publishedPackages(): string[] {
+  const packages = join(repoRoot, 'packages');
+  return readdirSync(packages, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => {
+      const manifest = join(packages, name, 'package.json');
+      if (!existsSync(manifest)) return false;
+      return (JSON.parse(readFileSync(manifest, 'utf8')) as { private?: boolean }).private !== true;
+    })
+    .sort();
+}
 
 /** The TypeScript the consumer type-checks with. */
 export const consumerTypescript = '5.9.3';
@@ -55,7 +63,7 @@ export async function createConsumerProject(): Promise<string> {
   try {
     const tarballs = join(project, 'tarballs');
     await Promise.all(
-      publishedPackages.map((name) =>
+      publishedPackages().map((name) =>
         run('pnpm', ['pack', '--pack-destination', tarballs], {
           cwd: join(repoRoot, 'packages', name),
         }),

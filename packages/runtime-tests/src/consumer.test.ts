@@ -8,6 +8,18 @@ import { lowestOpenapiFetch, publishedPackages } from './consumer-project';
 const run = promisify(execFile);
 const project = inject('consumerDir');
 
+interface Manifest {
+  name: string;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+}
+
+/** The package.json of an installed `@tokenwire/<name>`. */
+function manifestOf(name: string): Manifest {
+  const path = join(project, 'node_modules/@tokenwire', name, 'package.json');
+  return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+}
+
 /**
  * The packed packages (pnpm pack applies publishConfig), installed with plain npm into a
  * fresh project outside the repository by the global setup, then type-checked and run
@@ -15,21 +27,40 @@ const project = inject('consumerDir');
  */
 describe('packed packages in a fresh npm project', () => {
   it('installs every public package', () => {
-    for (const name of publishedPackages) {
-      const manifest = JSON.parse(
-        readFileSync(join(project, 'node_modules/@tokenwire', name, 'package.json'), 'utf8'),
-      ) as { name: string };
-      expect(manifest.name).toBe(`@tokenwire/${name}`);
+    const names = publishedPackages();
+    expect(names).toEqual(expect.arrayContaining(['auth-middleware', 'cloudlx', 'sandbox']));
+    for (const name of names) {
+      expect(manifestOf(name).name).toBe(`@tokenwire/${name}`);
+    }
+    const devDependencies = Object.keys(
+      (
+        JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as {
+          devDependencies: Record<string, string>;
+        }
+      ).devDependencies,
+    );
+    // A public package missing there would be packed before turbo built it.
+    expect(devDependencies).toEqual(
+      expect.arrayContaining(names.map((name) => `@tokenwire/${name}`)),
+    );
+  });
+
+  it('links every bin of the packages, and each one answers --help', async () => {
+    const bins = publishedPackages().flatMap((name) => Object.keys(manifestOf(name).bin ?? {}));
+    expect(bins).toEqual(expect.arrayContaining(['tokenwire-sandbox']));
+    for (const bin of bins) {
+      const { stdout } = await run(join(project, 'node_modules/.bin', bin), ['--help'], {
+        cwd: project,
+        timeout: 30_000,
+      });
+      expect(stdout, bin).toMatch(new RegExp(`^Usage: ${bin} `));
     }
   });
 
   it('holds one copy of openapi-fetch, the lowest version the clients admit', async () => {
     const lowest = lowestOpenapiFetch();
     for (const name of ['cloudlx', 'cloudcx', 'sensu']) {
-      const manifest = JSON.parse(
-        readFileSync(join(project, 'node_modules/@tokenwire', name, 'package.json'), 'utf8'),
-      ) as { dependencies: Record<string, string> };
-      expect(manifest.dependencies['openapi-fetch'], name).toBe(`^${lowest}`);
+      expect(manifestOf(name).dependencies?.['openapi-fetch'], name).toBe(`^${lowest}`);
     }
     const { stdout } = await run('npm', ['ls', 'openapi-fetch', '--all', '--parseable'], {
       cwd: project,
