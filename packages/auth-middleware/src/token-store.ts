@@ -3,9 +3,9 @@ import type { TokenSet } from './token-set';
 /**
  * Where token sets live between requests. Implement it over Redis, a file or a KV store to
  * share tokens across processes; every method may be async. Keys are opaque strings made by
- * {@link deriveStoreKey}: they never contain a secret.
+ * `deriveStoreKey` (in the vendor kit): they never contain a secret.
  *
- * A store shared by several processes should also implement {@link StoreCoordination}
+ * A store shared by several processes should also implement `StoreCoordination`
  * (`coordination`): without it, each process coordinates only its own requests, so N
  * processes make N token calls per expiry and race on rotating refresh tokens.
  */

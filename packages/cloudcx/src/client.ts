@@ -19,26 +19,39 @@ import type { components, paths } from './generated/schema';
 
 /** OAuth2 password grant: the OAuth client plus a Control Panel user. */
 export interface CloudCxPasswordAuth {
+  /** The OAuth client's ID (Control Panel: Settings, OAuth clients). */
   clientId: string;
+  /** The OAuth client's secret. Never logged. */
   clientSecret: string;
+  /** The Control Panel user the tokens act as. */
   username: string;
+  /** That user's password. Never logged. */
   password: string;
 }
 
 /** An API key created in the Control Panel, sent as `Authorization: Bearer <key>`. */
 export interface CloudCxApiKeyAuth {
+  /** The key as the Control Panel showed it. Never logged. */
   apiKey: string;
 }
 
+/** The options of {@link createCloudCxClient}: the tenant, the credentials, and the common ones. */
 export interface CloudCxClientOptions extends CommonClientOptions {
   /** Your tenant's Control Panel origin, e.g. `https://cx.cloudfon.net:9001` (required). */
   baseUrl: string;
+  /** Password-grant credentials, or an API key: one or the other. */
   auth: CloudCxPasswordAuth | CloudCxApiKeyAuth;
 }
 
+/** One user of the paged user list (`GET /openapi/v2/user/page`). */
 export type CloudCxUser = components['schemas']['User'];
 
+/**
+ * A typed openapi-fetch client of the CloudCX API, with its token controls and a paging
+ * helper. A failed call resolves with `error` set, never empty (see the README).
+ */
 export interface CloudCxClient extends Client<paths> {
+  /** The token controls (an API-key client has no token to manage). */
   readonly auth: ClientAuthControls;
   /** Every user, page after page (1-based `pageIndex`), as one async iterator. */
   iterateUsers(

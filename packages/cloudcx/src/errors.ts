@@ -7,6 +7,7 @@ import { ApiResponseError } from '@tokenwire/auth-middleware';
  */
 export class CloudCxApiError extends ApiResponseError {
   override name = 'CloudCxApiError';
+  /** The envelope's `message`, or null when it had none. */
   readonly vendorMessage: string | null;
 
   constructor(code: string, vendorMessage: string | null, status: number, response?: Response) {

@@ -22,6 +22,7 @@ import type { paths } from './generated/schema';
 /** CloudLX's production API. */
 export const CLOUDLX_BASE_URL = 'https://cloudlx.epsilontel.com';
 
+/** The options of {@link createCloudLxClient}: the credentials, and the common ones. */
 export interface CloudLxClientOptions extends CommonClientOptions {
   /** Default `https://cloudlx.epsilontel.com`. */
   baseUrl?: string;
@@ -33,10 +34,22 @@ export interface CloudLxClientOptions extends CommonClientOptions {
   apiVersion?: string;
 }
 
-type OptionalAccept<Operation> = Operation extends { parameters: { header: infer Header } }
+/** An operation of the generated `paths` whose `Accept` header parameter is optional. */
+export type OptionalAccept<Operation> = Operation extends {
+  /** An operation that has parameters... */
+  parameters: {
+    /** ...among them header parameters. */
+    header: infer Header;
+  };
+}
   ? Omit<Operation, 'parameters'> & {
+      /** The operation's parameters, with `header` optional. */
       parameters: Omit<Operation['parameters'], 'header'> & {
-        header?: Omit<Header, 'Accept'> & { Accept?: string };
+        /** The header parameters, `Accept` optional. */
+        header?: Omit<Header, 'Accept'> & {
+          /** Default: the client's vendor type, then `application/json`. */
+          Accept?: string;
+        };
       };
     }
   : Operation;
@@ -53,7 +66,14 @@ export type CloudLxPaths = {
   };
 };
 
-export type CloudLxClient = Client<CloudLxPaths> & { readonly auth: ClientAuthControls };
+/**
+ * A typed openapi-fetch client of the CloudLX API, with its token controls. A failed call
+ * resolves with `error` set, never empty (see the README).
+ */
+export type CloudLxClient = Client<CloudLxPaths> & {
+  /** The token controls: `getAccessToken`, `refresh`, `invalidate`. */
+  readonly auth: ClientAuthControls;
+};
 
 /**
  * A typed CloudLX client. Tokens are acquired with the client credentials on first use,

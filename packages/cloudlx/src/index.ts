@@ -27,5 +27,6 @@ export {
   type CloudLxClientOptions,
   type CloudLxPaths,
   createCloudLxClient,
+  type OptionalAccept,
 } from './client';
 export type { components, operations, paths } from './generated/schema';

@@ -18,6 +18,7 @@ import { isNoScript, type LuaScript } from './scripts';
 export interface RedisClientLike {
   /** Connected and ready for commands (node-redis' `isReady`). */
   readonly isReady: boolean;
+  /** Sends one raw command (node-redis' `sendCommand`), with a per-command timeout in ms. */
   sendCommand(args: ReadonlyArray<string>, options?: { timeout?: number }): Promise<unknown>;
   /** A new client with the same options: the store subscribes on one of its own. */
   duplicate(): RedisSubscriberLike;
@@ -25,13 +26,18 @@ export interface RedisClientLike {
 
 /** The part of node-redis' duplicate client the store uses for its subscription. */
 export interface RedisSubscriberLike {
+  /** Connected and ready (node-redis' `isReady`). */
   readonly isReady: boolean;
+  /** Opens the connection. */
   connect(): Promise<unknown>;
+  /** Subscribes `listener` to `channel`. */
   subscribe(
     channel: string,
     listener: (message: string, channel: string) => unknown,
   ): Promise<unknown>;
+  /** Listens to the client's events (`error`, `ready`, `end`...). */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Closes the connection at once. */
   destroy(): void;
 }
 

@@ -27,7 +27,9 @@ export type RedisStoreOperation =
  * secret) and a message; never a stored value, token or Redis password.
  */
 export interface RedisStoreErrorEvent {
+  /** Why Redis could not be used. */
   readonly code: RedisStoreErrorCode;
+  /** What the store was doing. */
   readonly operation: RedisStoreOperation;
   /** The store key involved, when there was one. */
   readonly key: string | undefined;
@@ -42,6 +44,7 @@ export interface RedisStoreErrorEvent {
  */
 export class RedisStoreError extends Error {
   // A literal, so minified bundles keep the name.
+  /** `'RedisStoreError'`. */
   override name = 'RedisStoreError';
   /** Why Redis could not be used. */
   readonly code: RedisStoreErrorCode;

@@ -1,5 +1,5 @@
 /**
- * `@tokenwire/redis-store`: a Redis {@link TokenStore} for `@tokenwire/auth-middleware` and
+ * `@tokenwire/redis-store`: a Redis `TokenStore` for `@tokenwire/auth-middleware` and
  * the tokenwire vendor clients, shared by every process on the same Redis.
  */
 export type { RedisClientLike, RedisSubscriberLike } from './connection';

@@ -57,6 +57,7 @@ export interface RedisStoreUrlOptions extends RedisStoreCommonOptions {
    * For TLS options, Sentinel or other settings, pass your own `client` instead.
    */
   url: string;
+  /** Not with `url`: pass one or the other. */
   client?: never;
 }
 
@@ -68,6 +69,7 @@ export interface RedisStoreClientOptions extends RedisStoreCommonOptions {
    * commands on it and subscribes on a `duplicate()`; `close()` closes only that duplicate.
    */
   client: RedisClientLike;
+  /** Not with `client`: pass one or the other. */
   url?: never;
 }
 
@@ -75,7 +77,7 @@ export interface RedisStoreClientOptions extends RedisStoreCommonOptions {
 export type RedisStoreOptions = RedisStoreUrlOptions | RedisStoreClientOptions;
 
 /**
- * A {@link TokenStore} in Redis, shared by every process that uses the same Redis and
+ * A `TokenStore` in Redis, shared by every process that uses the same Redis and
  * prefix, with {@link StoreCoordination} so they make one token call per expiry between them.
  */
 export interface RedisTokenStore extends TokenStore {

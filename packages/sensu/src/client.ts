@@ -33,23 +33,33 @@ export const SENSU_BASE_URL = 'http://127.0.0.1:8080';
 
 /** A Sensu user: exchanged at `GET /auth` (HTTP Basic) for a 5-minute JWT. */
 export interface SensuPasswordAuth {
+  /** The Sensu user. */
   username: string;
+  /** That user's password. Never logged. */
   password: string;
 }
 
 /** A Sensu API key (a UUID), sent as `Authorization: Key <api-key>`. */
 export interface SensuApiKeyAuth {
+  /** The key (a UUID) from `sensuctl api-key grant`. Never logged. */
   apiKey: string;
 }
 
+/** The options of {@link createSensuClient}: the backend, the credentials, and the common ones. */
 export interface SensuClientOptions extends CommonClientOptions {
   /** Default `http://127.0.0.1:8080`. */
   baseUrl?: string;
+  /** A username and password, or an API key: one or the other. */
   auth: SensuPasswordAuth | SensuApiKeyAuth;
 }
 
+/** One entity of a namespace's entity list. */
 export type SensuEntity = components['schemas']['Entity'];
 
+/**
+ * Sensu's `client.auth`: the token controls plus `test` and `logout`. With an API key,
+ * `test` and `logout` reject with an InvalidOptionsError.
+ */
 export interface SensuAuthControls extends ClientAuthControls {
   /** Checks the username and password with `GET /auth/test`: `true` if accepted, `false` if refused. */
   test(signal?: AbortSignal): Promise<boolean>;
@@ -57,7 +67,12 @@ export interface SensuAuthControls extends ClientAuthControls {
   logout(signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * A typed openapi-fetch client of the Sensu Go API, with its token controls and a paging
+ * helper. A failed call resolves with `error` set, never empty (see the README).
+ */
 export interface SensuClient extends Client<paths> {
+  /** The token controls, `test()` and `logout()`. */
   readonly auth: SensuAuthControls;
   /** Every entity of a namespace, page after page (`limit` / `Sensu-Continue`), as one async iterator. */
   iterateEntities(
