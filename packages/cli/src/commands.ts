@@ -25,6 +25,8 @@ export interface CommandDef {
   readonly notes?: readonly string[];
   /** Everything after the command goes to another program (`sandbox`). */
   readonly passThrough?: boolean;
+  /** Whether the command takes vendor credentials (its help lists the variables). */
+  readonly credentials?: boolean;
 }
 
 const globalOptions: readonly OptionDef[] = [
@@ -67,6 +69,7 @@ const vendorList = vendors.join('|');
 export const commands: readonly CommandDef[] = [
   {
     name: 'token',
+    credentials: true,
     args: `<${vendorList}>`,
     summary: 'print an access token (from the cache on disk while it is fresh)',
     options: [
@@ -84,6 +87,7 @@ export const commands: readonly CommandDef[] = [
   },
   {
     name: 'call',
+    credentials: true,
     args: `<${vendorList}> <METHOD> <path>`,
     summary: 'make a call through the typed client and print the JSON answer',
     options: [
@@ -121,12 +125,14 @@ export const commands: readonly CommandDef[] = [
   },
   {
     name: 'login',
+    credentials: true,
     args: `<${vendorList}>`,
     summary: 'check credentials, store them in the profile, and cache a token',
     options: credentialOptions,
   },
   {
     name: 'logout',
+    credentials: true,
     args: `<${vendorList}>`,
     summary: 'end the Sensu session, forget the cached tokens and the stored credentials',
     options: credentialOptions,
@@ -219,10 +225,7 @@ export function commandHelp(command: CommandDef): string {
   ];
   if (command.options.length) lines.push('', 'Options:', ...command.options.map(optionLine));
   lines.push(...globalOptions.map(optionLine));
-  if (
-    command.options === credentialOptions ||
-    command.options.includes(credentialOptions[0] as OptionDef)
-  ) {
+  if (command.credentials) {
     lines.push(
       '',
       'Credentials come from the flags, else these variables, else the profile:',
