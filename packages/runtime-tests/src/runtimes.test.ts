@@ -122,7 +122,11 @@ async function servePage(bundles: Map<string, string>): Promise<{ url: string; s
 /** Chromium's version, e.g. `156.0.8078.114`, or undefined when it is not installed. */
 function chromiumVersion(): string | undefined {
   if (!existsSync(chromiumPath)) return undefined;
-  const output = execFileSync(chromiumPath, ['--version'], { encoding: 'utf8' });
+  // Debian's launcher script may complain on stderr about its own checks: not ours to show.
+  const output = execFileSync(chromiumPath, ['--version'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return /(\d+(?:\.\d+)+)/.exec(output)?.[1];
 }
 
