@@ -354,6 +354,15 @@ describe('tokenwire login / logout', () => {
     },
   );
 
+  it('a profile lends its password only to its own user', async () => {
+    expect((await tw(['login', 'sensu'], vendorEnv('sensu'))).code).toBe(0);
+    const other = await tw(['token', 'sensu'], { SENSU_USERNAME: 'someone-else' });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('Missing Sensu Go credentials: password');
+    const same = await tw(['token', 'sensu'], vendorEnv('sensu', ['SENSU_USERNAME']));
+    expect(same.code).toBe(0);
+  });
+
   it('login with a refused password exits 1 and stores nothing', async () => {
     const run = await tw(
       ['login', 'sensu', '--password-stdin'],

@@ -99,6 +99,16 @@ export async function resolveCredentials(
     ['profile', stored ?? {}],
   ];
   for (const [source, layer] of layers) {
+    // A profile fills gaps only for the account it holds: with another base URL, client id
+    // or username already chosen, its secrets belong to someone else.
+    const otherAccount = [...taken].some(
+      (field) =>
+        !fields[field].secret &&
+        found[field] !== undefined &&
+        layer[field] !== undefined &&
+        layer[field] !== found[field],
+    );
+    if (source === 'profile' && otherAccount) continue;
     for (const field of taken) {
       const inMode = !commandLineMode || field === 'baseUrl' || commandLineMode.includes(field);
       if (inMode) put(field, layer[field], source);
