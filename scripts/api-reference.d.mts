@@ -1,4 +1,9 @@
-export const apiEntryPoints: ReadonlyArray<{ name: string; packageDir: string; file: string }>;
+export const apiEntryPoints: ReadonlyArray<{
+  name: string;
+  packageName: string;
+  packageDir: string;
+  file: string;
+}>;
 export function buildApiReference(options: {
   out: string;
   header: (toSiteRoot: string) => string;

@@ -35,6 +35,7 @@ export const apiEntryPoints = readdirSync(join(repoRoot, 'packages'), { withFile
         {
           name:
             subpath === '.' ? manifest.name : `${manifest.name}/${subpath.replace(/^\.\//, '')}`,
+          packageName: manifest.name,
           packageDir: entry.name,
           file: resolve(dir, source),
         },
@@ -62,14 +63,14 @@ function options(out) {
     githubPages: false,
     excludePrivate: true,
     excludeInternal: true,
-    // Members inherited from the platform's declarations (Error.captureStackTrace and its
-    // link to v8.dev) are not this project's API.
-    excludeExternals: true,
     sort: ['kind', 'alphabetical'],
     customCss: join(repoRoot, 'scripts/api-reference.css'),
     // Type errors are `pnpm typecheck`'s to report; this reads the declarations only.
     skipErrorChecking: true,
     validation: { notExported: true, invalidLink: true, rewrittenLink: true, notDocumented: true },
+    // notDocumented only reports symbols of these packages; TypeDoc's default is the root
+    // package.json's name alone, which would let every package's exports through.
+    packagesRequiringDocumentation: [...new Set(apiEntryPoints.map((e) => e.packageName))],
     // Only in --check (below) do the warnings fail; the docs build prints none of them.
     treatValidationWarningsAsErrors: false,
     logLevel: 'Warn',
@@ -95,8 +96,44 @@ function nameModulesAfterPackages(app) {
   });
 }
 
+/**
+ * Generated code (src/generated/, openapi-typescript's types of the specs) is documented by
+ * its spec and the REST reference, and is never edited by hand: notDocumented skips it.
+ * Every other validation warning is kept.
+ */
+function skipGeneratedCode(app) {
+  const warn = app.logger.validationWarning.bind(app.logger);
+  app.logger.validationWarning = (text, ...rest) => {
+    if (/does not have any documentation/.test(text) && /\/src\/generated\//.test(text)) return;
+    warn(text, ...rest);
+  };
+}
+
+/**
+ * Members inherited from the platform's own declarations (TypeScript's lib, @types/node) are
+ * not this project's API: every error class would list Error.captureStackTrace, with its link
+ * off the site to v8.dev. Members inherited from a dependency (openapi-fetch's client options)
+ * are, and stay.
+ */
+function dropPlatformMembers(app) {
+  const platform = new Set(['typescript', '@types/node']);
+  app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
+    const { project } = context;
+    const members = project.getReflectionsByKind(
+      ReflectionKind.Property | ReflectionKind.Method | ReflectionKind.Accessor,
+    );
+    for (const member of members) {
+      if (!member.inheritedFrom) continue;
+      const packageName = project.getSymbolIdFromReflection(member)?.packageName;
+      if (packageName && platform.has(packageName)) project.removeReflection(member);
+    }
+  });
+}
+
 async function convert(app) {
   nameModulesAfterPackages(app);
+  dropPlatformMembers(app);
+  skipGeneratedCode(app);
   const project = await app.convert();
   if (!project)
     throw new Error('api-reference: TypeDoc could not convert the entry points (see above).');

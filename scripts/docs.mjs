@@ -204,13 +204,13 @@ async function writeSources() {
         `examples/${name}.html`,
         `tokenwire example: ${file}`,
         `<h1>examples/${escapeHtml(file)}</h1>
-<p>${escapeHtml(leadingComment(source))}</p>
+<p>${markdown.parseInline(leadingComment(source), { async: false })}</p>
 <p><a href="${file}">The file as plain text</a> · <a href="index.html">All examples</a></p>
 <pre><code class="hljs language-typescript">${code}</code></pre>`,
       ),
     );
     exampleItems.push(
-      `<li><a href="${name}.html">${escapeHtml(file)}</a>: ${escapeHtml(leadingComment(source))}</li>`,
+      `<li><a href="${name}.html">${escapeHtml(file)}</a>: ${markdown.parseInline(leadingComment(source), { async: false })}</li>`,
     );
   }
   await writeFile(
@@ -433,6 +433,12 @@ const plainText = new Set(['.ts', '.yaml']);
  * for an hour. A malformed URL is a 404, never a crash. Resolves once listening.
  */
 export function serveDocs({ port = 4030 } = {}) {
+  if (!existsSync(join(siteDir, 'index.html'))) {
+    return Promise.reject(
+      new Error(`${siteDir} has no built site to serve: run \`pnpm run docs\` first.`),
+    );
+  }
+  // sirv reads the file list once, here: a rebuilt site/ needs a new server.
   const assets = sirv(siteDir, {
     dev: false,
     etag: true,

@@ -103,6 +103,32 @@ const publicExports = (() => {
         name: exported.name,
         isClass: (symbol.flags & ts.SymbolFlags.Class) !== 0,
         doc: ts.displayPartsToString(symbol.getDocumentationComment(checker)),
+        // An interface's properties, each with its doc comment (which states its default).
+        members:
+          symbol.flags & ts.SymbolFlags.Interface
+            ? checker
+                .getDeclaredTypeOfSymbol(symbol)
+                .getProperties()
+                .map((member) => ({
+                  name: member.name,
+                  doc: ts.displayPartsToString(member.getDocumentationComment(checker)),
+                  // Declared in this repository's packages, not inherited from a dependency.
+                  own: (member.declarations ?? []).some((d) => {
+                    const file = d.getSourceFile().fileName;
+                    return (
+                      file.startsWith(join(repoRoot, 'packages')) &&
+                      !file.includes('/node_modules/')
+                    );
+                  }),
+                  // Inherited from the platform (RequestInit's fields through openapi-fetch's
+                  // options): api-reference.mjs leaves these out.
+                  platform: (member.declarations ?? []).every((d) =>
+                    /\/node_modules\/(typescript\/lib|@types\/node)\//.test(
+                      d.getSourceFile().fileName,
+                    ),
+                  ),
+                }))
+            : [],
         page: undefined as string | undefined,
       };
     });
@@ -373,7 +399,7 @@ describe('API docs in a real browser', () => {
       const { page, problems } = await open(browser, url);
       expect((await page.locator('main').innerText()).length, url).toBeGreaterThan(200);
       const source = readFileSync(readme, 'utf8');
-      const blocks = source.match(/^```/gm)?.length ?? 0;
+      const blocks = source.match(/^\s*```/gm)?.length ?? 0;
       // highlight.js marks up every code block of the README, and its theme is loaded.
       expect(await page.locator('pre code.hljs').count(), url).toBe(blocks / 2);
       if (/^```(ts|typescript)$/m.test(source)) {
@@ -406,11 +432,23 @@ describe('API docs in a real browser', () => {
   it('renders the TypeScript reference: the named symbols and every error class, with their doc comments', async () => {
     const wanted = [
       ...publicExports.filter((e) =>
-        ['createCloudLxClient', 'createTokenAuth', 'TokenStore'].includes(e.name),
+        [
+          'createCloudLxClient',
+          'createTokenAuth',
+          'TokenStore',
+          'TokenAuthOptions',
+          'CloudLxClientOptions',
+        ].includes(e.name),
       ),
       ...publicExports.filter((e) => e.isClass && e.name.endsWith('Error')),
     ];
-    for (const name of ['createCloudLxClient', 'createTokenAuth', 'TokenStore']) {
+    for (const name of [
+      'createCloudLxClient',
+      'createTokenAuth',
+      'TokenStore',
+      'TokenAuthOptions',
+      'CloudLxClientOptions',
+    ]) {
       expect(
         wanted.map((w) => w.name),
         `${name} is exported`,
@@ -472,6 +510,22 @@ describe('API docs in a real browser', () => {
       expect(text, `${symbol.name}'s doc comment on ${symbol.page}`).toContain(
         summaryOf(symbol.doc),
       );
+      // Each property and method with its type and its doc comment (which gives a default).
+      for (const member of symbol.members) {
+        if (member.platform) continue;
+        expect(text, `${symbol.name}.${member.name}`).toMatch(
+          new RegExp(`${member.name}\\??(: |\\()`),
+        );
+        // A dependency's members (openapi-fetch's options) are shown, but their words are theirs.
+        if (!member.own) continue;
+        expect(
+          member.doc.length,
+          `${symbol.name}.${member.name} has a doc comment`,
+        ).toBeGreaterThan(5);
+        expect(text, `${symbol.name}.${member.name}'s doc comment`).toContain(
+          summaryOf(member.doc),
+        );
+      }
       await expectLinksResolve(symbol.page, await linksOf(page), { sameSiteOnly: true });
       if (symbol.name === 'createTokenAuth') await shoot(page, 'api-createTokenAuth');
       expect(problems, symbol.page).toEqual([]);
