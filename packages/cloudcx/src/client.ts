@@ -19,7 +19,7 @@ import type { components, paths } from './generated/schema';
 
 /** OAuth2 password grant: the OAuth client plus a Control Panel user. */
 export interface CloudCxPasswordAuth {
-  /** The OAuth client's ID (Control Panel: Settings, OAuth clients). */
+  /** The OAuth client's ID (Control Panel: Global Settings > Security > OAuth Client). */
   clientId: string;
   /** The OAuth client's secret. Never logged. */
   clientSecret: string;
@@ -31,7 +31,7 @@ export interface CloudCxPasswordAuth {
 
 /** An API key created in the Control Panel, sent as `Authorization: Bearer <key>`. */
 export interface CloudCxApiKeyAuth {
-  /** The key as the Control Panel showed it. Never logged. */
+  /** The key from Global Settings > Security > API Key, as shown. Never logged. */
   apiKey: string;
 }
 
