@@ -11,4 +11,8 @@ export function buildApiReference(options: {
   pages: string[];
   modules: Array<{ name: string; packageDir: string; url: string }>;
 }>;
-export function checkApiReference(): Promise<{ warnings: number; errors: number }>;
+export function checkApiReference(options?: {
+  entries?: ReadonlyArray<{ name: string; packageName: string; packageDir: string; file: string }>;
+  tsconfig?: string;
+  quiet?: boolean;
+}): Promise<{ warnings: number; errors: number; messages: string[] }>;

@@ -8,9 +8,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, Converter, JSX, PageEvent, ReflectionKind } from 'typedoc';
+import { Application, Converter, JSX, LogLevel, PageEvent, ReflectionKind } from 'typedoc';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /**
  * Every entry point of every public package (no `"private": true`), read from the `exports`
@@ -48,13 +49,15 @@ export const apiEntryPoints = readdirSync(join(repoRoot, 'packages'), { withFile
 const missingEntryPoints = apiEntryPoints.filter((e) => !existsSync(e.file));
 const presentEntryPoints = apiEntryPoints.filter((e) => existsSync(e.file));
 
+const defaultTsconfig = join(repoRoot, 'scripts/typedoc.tsconfig.json');
+
 /** TypeDoc's options, shared by the HTML build and the lint check. */
-function options(out) {
+function options(out, entries = presentEntryPoints, tsconfig = defaultTsconfig) {
   return {
     name: 'tokenwire TypeScript API',
-    entryPoints: presentEntryPoints.map((e) => e.file),
+    entryPoints: entries.map((e) => e.file),
     entryPointStrategy: 'resolve',
-    tsconfig: join(repoRoot, 'scripts/typedoc.tsconfig.json'),
+    tsconfig,
     out,
     readme: 'none',
     // The site works offline: no links to GitHub sources, no generator credit, no CDN.
@@ -70,7 +73,7 @@ function options(out) {
     validation: { notExported: true, invalidLink: true, rewrittenLink: true, notDocumented: true },
     // notDocumented only reports symbols of these packages; TypeDoc's default is the root
     // package.json's name alone, which would let every package's exports through.
-    packagesRequiringDocumentation: [...new Set(apiEntryPoints.map((e) => e.packageName))],
+    packagesRequiringDocumentation: [...new Set(entries.map((e) => e.packageName))],
     // Only in --check (below) do the warnings fail; the docs build prints none of them.
     treatValidationWarningsAsErrors: false,
     logLevel: 'Warn',
@@ -81,8 +84,8 @@ function options(out) {
  * Names each module after its import specifier (`@tokenwire/auth-middleware/vendor-kit`)
  * instead of its path under packages/.
  */
-function nameModulesAfterPackages(app) {
-  const byFile = new Map(apiEntryPoints.map((e) => [e.file, e.name]));
+function nameModulesAfterPackages(app, entries) {
+  const byFile = new Map(entries.map((e) => [e.file, e.name]));
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
     if (!reflection.kindOf(ReflectionKind.Module)) return;
     const file = context.project.getSymbolIdFromReflection(reflection)?.fileName;
@@ -130,8 +133,8 @@ function dropPlatformMembers(app) {
   });
 }
 
-async function convert(app) {
-  nameModulesAfterPackages(app);
+async function convert(app, entries = presentEntryPoints) {
+  nameModulesAfterPackages(app, entries);
   dropPlatformMembers(app);
   skipGeneratedCode(app);
   const project = await app.convert();
@@ -181,15 +184,31 @@ export async function buildApiReference({ out, header }) {
 }
 
 /**
- * Converts and validates without writing. Resolves with TypeDoc's warnings, each as printed.
+ * Converts and validates without writing: by default every public entry point, or the
+ * `entries` given (with the tsconfig that includes them). Resolves with the counts and the
+ * messages TypeDoc printed.
  */
-export async function checkApiReference() {
+export async function checkApiReference({
+  entries = presentEntryPoints,
+  tsconfig = defaultTsconfig,
+  quiet = false,
+} = {}) {
   const app = await Application.bootstrapWithPlugins({
-    ...options(join(repoRoot, 'site/api')),
+    ...options(join(repoRoot, 'site/api'), entries, tsconfig),
     treatValidationWarningsAsErrors: true,
   });
-  await convert(app);
-  return { warnings: app.logger.warningCount, errors: app.logger.errorCount };
+  const messages = [];
+  let warnings = 0;
+  let errors = 0;
+  const log = app.logger.log.bind(app.logger);
+  app.logger.log = (message, level) => {
+    if (level === LogLevel.Warn) warnings++;
+    if (level === LogLevel.Error) errors++;
+    if (level >= LogLevel.Warn) messages.push(message.replace(ansi, ''));
+    if (!quiet) log(message, level);
+  };
+  await convert(app, entries);
+  return { warnings, errors, messages };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
