@@ -59,8 +59,23 @@ describe('CORS', () => {
       'Authorization, Content-Type, Accept, x-request-id',
     );
     expect(res.headers.get('access-control-max-age')).toBe('600');
+    expect(res.headers.get('access-control-allow-private-network')).toBeNull();
     // A preflight is no vendor call: nothing counted, no fault taken.
     expect(sandbox.control.counters().tokenRequests).toBe(0);
+  });
+
+  it('allows a page on a public origin to reach loopback when the preflight asks (Private Network Access)', async () => {
+    const sandbox = createSandbox({ vendor: 'sensu', cors: true });
+    const res = await sandbox.fetch('/auth', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-private-network': 'true',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-private-network')).toBe('true');
   });
 
   it('exposes Sensu-Continue on a paged Sensu list', async () => {

@@ -139,6 +139,11 @@ export function preflightResponse(
     vary:
       origins === '*' ? 'Access-Control-Request-Headers' : 'Origin, Access-Control-Request-Headers',
   };
+  // Chromium's Private Network Access: a page on a public origin may reach a loopback
+  // server only if the preflight says so. The sandbox listens on loopback only.
+  if (header('access-control-request-private-network') === 'true') {
+    headers['access-control-allow-private-network'] = 'true';
+  }
   return new Response(null, { status: 204, headers });
 }
 
