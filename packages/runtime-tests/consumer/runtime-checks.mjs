@@ -1,6 +1,7 @@
-// The checks every runtime runs (Node, Bun, Deno, a browser page), as plain ESM over the
-// installed tarballs and the runtime's own fetch. Each case runs against a sandbox of its
-// own, so the test can hold that sandbox's counters to the case alone.
+// The checks every runtime runs (Node, Bun, Deno, a browser page and its Web Worker,
+// workerd), as plain ESM over the installed tarballs and the runtime's own fetch. Each
+// case runs against a sandbox of its own, so the test can hold that sandbox's counters to
+// the case alone.
 import {
   CredentialsRejectedError as CloudCxCredentialsRejected,
   createCloudCxClient,

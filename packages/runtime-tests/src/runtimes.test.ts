@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
@@ -13,7 +13,13 @@ import {
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { npmRuntimes, runtimeBinary } from './runtimes';
+import {
+  installedWorkerd,
+  miniflareModule,
+  miniflareVersion,
+  npmRuntimes,
+  runtimeBinary,
+} from './runtimes';
 
 const exec = promisify(execFile);
 const consumerDir = inject('consumerDir');
@@ -200,7 +206,77 @@ async function runChromium(plan: Plan, where: 'page' | 'worker'): Promise<Result
   }
 }
 
+/**
+ * The packages a portable bundle may hold besides the consumer's own scripts: the clients,
+ * their shared middleware and openapi-fetch. Anything else (a polyfill, a Node built-in's
+ * shim) would mean a package reaches for something the runtime lacks.
+ */
+const portablePackages =
+  /^node_modules\/(?:@tokenwire\/(?:auth-middleware|cloudcx|cloudlx|sensu)|openapi-fetch)\//;
+
+/** Runs the worker in Miniflare (see the file); Node 26 runs it as TypeScript. */
+const workerdDriver = join(import.meta.dirname, 'workerd-driver.ts');
+
+/**
+ * Bundles consumer/workerd-checks.mjs with esbuild from the installed tarballs, as a
+ * module worker resolved the way Wrangler does (`workerd`, `worker`, `browser`
+ * conditions), checks that the bundle holds only portable code and imports nothing, and
+ * runs it in workerd through Miniflare, driven by src/workerd-driver.ts under the Node LTS.
+ */
+async function runWorkerd(plan: Plan): Promise<Results> {
+  const workerd = installedWorkerd();
+  if (workerd === undefined) {
+    throw new Error(
+      'workerd is missing from .runtimes: the global setup installs miniflare there; delete .runtimes and run again.',
+    );
+  }
+  const scriptPath = join(consumerDir, 'bundles/workerd-checks.js');
+  const bundled = await build({
+    entryPoints: [join(consumerDir, 'workerd-checks.mjs')],
+    absWorkingDir: consumerDir,
+    outfile: scriptPath,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(bundled.metafile.inputs).filter(
+    (input) => !/^[\w-]+\.mjs$/.test(input),
+  );
+  expect(inputs.filter((input) => !portablePackages.test(input))).toEqual([]);
+  const [output] = Object.values(bundled.metafile.outputs);
+  expect(output?.imports).toEqual([]);
+
+  // The driver's input in a file: the plan carries the sandboxes' credentials, which have
+  // no business in a command line or an error message.
+  const inputPath = join(consumerDir, 'bundles/workerd-input.json');
+  writeFileSync(
+    inputPath,
+    JSON.stringify({
+      miniflare: miniflareModule(),
+      scriptPath,
+      compatibilityDate: workerd.compatibilityDate,
+      plan,
+    }),
+  );
+  const { stdout } = await exec(runtimeBinary('node'), [workerdDriver, inputPath], {
+    cwd: consumerDir,
+    timeout: 90_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  }).catch((error: { code?: number | string; stderr?: string }) => {
+    throw new Error(
+      `src/workerd-driver.ts under Node ${npmRuntimes.node} failed (${String(error.code)}):\n${error.stderr}`,
+    );
+  });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as Results;
+}
+
 const chromiumRelease = chromiumVersion() ?? '(not installed)';
+const workerdRelease = installedWorkerd()?.version ?? '(not installed)';
 
 const runtimes: Runtime[] = [
   {
@@ -228,6 +304,10 @@ const runtimes: Runtime[] = [
   {
     name: `Chromium ${chromiumRelease}, in a module Web Worker`,
     run: (plan) => runChromium(plan, 'worker'),
+  },
+  {
+    name: `workerd ${workerdRelease} (npm package miniflare ${miniflareVersion}, under Node ${npmRuntimes.node})`,
+    run: (plan) => runWorkerd(plan),
   },
 ];
 
