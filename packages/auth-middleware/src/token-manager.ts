@@ -67,8 +67,6 @@ interface TokenIO {
   write(tokens: TokenSet): Promise<boolean>;
 }
 
-/** The signal of a wait that only the other side ends. */
-const NEVER = new AbortController().signal;
 /** A lease outlives the token request timeout by this much. */
 const LEASE_MARGIN_MS = 5_000;
 /** A token with less than this left on arrival is still used this long (skew aside). */
@@ -283,8 +281,10 @@ export class TokenManager {
     try {
       // No deadline of our own: a dead holder frees the lease within ttlMs, and a live one
       // keeps it only while its flight runs. Giving up early would renew beside a live
-      // holder, with the same rotating refresh token.
-      lease = await coordination.lease(key, { ttlMs, signal: NEVER });
+      // holder, with the same rotating refresh token. The signal never aborts; it is made
+      // here, not at module scope, because workerd refuses an AbortController created
+      // outside a request.
+      lease = await coordination.lease(key, { ttlMs, signal: new AbortController().signal });
     } catch (error) {
       this.#log(
         'warn',
