@@ -3,6 +3,7 @@
 
 import { createTokenAuth, MemoryTokenStore } from '@tokenwire/auth-middleware';
 import type { ClientAuthControls, GrantStrategy } from '@tokenwire/auth-middleware/vendor-kit';
+import { FileTokenStore } from '@tokenwire/cli';
 import { CloudCxApiError, type CloudCxClient, createCloudCxClient } from '@tokenwire/cloudcx';
 import {
   type CloudLxClient,
@@ -46,7 +47,10 @@ export async function main(): Promise<void> {
     baseUrl: 'https://cx.example.test',
     auth: { apiKey: 'k' },
   });
-  const sensu: SensuClient = createSensuClient({ auth: { username: 'u', password: 'p' } });
+  const sensu: SensuClient = createSensuClient({
+    auth: { username: 'u', password: 'p' },
+    store: new FileTokenStore({ dir: '/tmp/tokenwire-types' }),
+  });
   const entities: AsyncGenerator<SensuEntity> = sensu.iterateEntities('default');
   const strategy: GrantStrategy | undefined = undefined;
   const controls: ClientAuthControls = cloudlx.auth;
