@@ -4,9 +4,10 @@
 // move every port (TOKENWIRE_PORT_OFFSET=100 or --port-offset 100), instead of a bare
 // EADDRINUSE at the end.
 //   node scripts/ports.mjs [--once] [--port-offset N]   exit 0 when every port is free
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canConnect } from './prism.mjs';
 import { vendors } from './vendors.mjs';
 
 const host = '127.0.0.1';
@@ -94,17 +95,6 @@ export function mainCommandPorts(options = {}) {
   ];
 }
 
-function acceptsConnections(port) {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
-
 function canListen(port) {
   return new Promise((done) => {
     const server = createServer();
@@ -122,7 +112,7 @@ function canListen(port) {
 export async function portProblem(port) {
   // A listener on 0.0.0.0 may let a 127.0.0.1 bind succeed (BSD sockets) and still take the
   // connections, so a port that accepts connections counts as busy too.
-  if (await acceptsConnections(port)) return 'EADDRINUSE';
+  if (await canConnect(port)) return 'EADDRINUSE';
   return canListen(port);
 }
 
