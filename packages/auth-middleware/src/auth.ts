@@ -111,6 +111,7 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
           return manager.tokensAfterRejection(tokens.accessToken, request.signal);
         },
         skip: (request) => tokenUrls.has(withoutQuery(request.url)),
+        accepted: (tokens) => manager.accepted(tokens.accessToken),
       },
       settings(managerOptions, strategy.name),
     ),

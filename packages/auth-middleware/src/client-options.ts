@@ -68,13 +68,34 @@ export function staticAuthOptions(
 }
 
 /**
- * Splits a vendor client's common options into the token manager's options, the options
- * passed through to openapi-fetch, and the fetch to send with.
+ * Splits a vendor client's options three ways, explicitly: the `credentialKeys` (e.g.
+ * `['clientId', 'clientSecret', 'privateKey']`) go only into `credentials`, never to
+ * openapi-fetch; the token manager's and the API calls' options into `manager`; and what is
+ * left into `client`, openapi-fetch's own options. Take the client's other options of its
+ * own (`baseUrl`, `apiVersion`...) out before, or list them here too.
+ *
+ * @param options - The client's options.
+ * @param credentialKeys - The options that are credentials or identify them.
+ * @example
+ * ```ts
+ * const { credentials, manager, client, fetch } = splitClientOptions(rest, [
+ *   'clientId',
+ *   'clientSecret',
+ * ]);
+ * ```
  */
-export function splitClientOptions(options: CommonClientOptions): {
+export function splitClientOptions<
+  Options extends CommonClientOptions,
+  CredentialKey extends Exclude<keyof Options, keyof CommonClientOptions>,
+>(
+  options: Options,
+  credentialKeys: readonly CredentialKey[],
+): {
+  /** The credentials named by `credentialKeys`, and only they. */
+  credentials: Pick<Options, CredentialKey>;
   /** The token manager's and the API calls' options. */
   manager: TokenManagerOptions & CallOptions;
-  /** openapi-fetch's own options, passed through. */
+  /** openapi-fetch's own options, passed through: never a credential. */
   client: Omit<ClientOptions, 'baseUrl' | 'fetch'>;
   /** The fetch to send with (`globalThis.fetch` unless one was given). */
   fetch: RequestFetch;
@@ -91,9 +112,16 @@ export function splitClientOptions(options: CommonClientOptions): {
     clock,
     hooks,
     logger,
-    ...client
+    ...rest
   } = options;
+  const credentials: Partial<Pick<Options, CredentialKey>> = {};
+  const client: Record<string, unknown> = { ...rest };
+  for (const key of credentialKeys) {
+    if (key in client) credentials[key] = options[key];
+    delete client[key as string];
+  }
   return {
+    credentials: credentials as Pick<Options, CredentialKey>,
     manager: defined({
       store,
       refreshSkewMs,
@@ -106,7 +134,46 @@ export function splitClientOptions(options: CommonClientOptions): {
       hooks,
       logger,
     }),
-    client,
+    client: client as Omit<ClientOptions, 'baseUrl' | 'fetch'>,
     fetch: fetch ?? ((request, init) => globalThis.fetch(request, init)),
   };
+}
+
+/** `-----BEGIN <label>-----`, a base64 body (line breaks allowed), `-----END <label>-----`. */
+const PEM_KEY =
+  /^-----BEGIN ((?:[A-Z0-9]+ )*KEY)-----\r?\n?([A-Za-z0-9+/=\s]+?)\r?\n?-----END ((?:[A-Z0-9]+ )*KEY)-----$/;
+
+/**
+ * A required PEM-encoded key option (`-----BEGIN PRIVATE KEY-----`, `RSA PRIVATE KEY`,
+ * `EC PRIVATE KEY`...): the BEGIN and END labels must match and the body between them be
+ * base64; line breaks (`\n` or `\r\n`) are allowed, surrounding space is trimmed. The
+ * error names the option and never quotes the value.
+ *
+ * @param value - The option's value.
+ * @param option - The option's name, for the error (e.g. `privateKey`).
+ */
+export function keyOption(value: unknown, option: string): string {
+  if (typeof value !== 'string' || !value.trim()) {
+    throw new InvalidOptionsError(
+      option,
+      `${option} ${value === undefined ? 'is missing' : 'is empty or not a string'}; pass the PEM key as the vendor issued it.`,
+    );
+  }
+  const key = value.trim();
+  const match = PEM_KEY.exec(key);
+  const body = match?.[2]?.replace(/\s/g, '') ?? '';
+  const problem = !match
+    ? 'is not a PEM key (-----BEGIN ... KEY----- , base64, -----END ... KEY-----)'
+    : match[1] !== match[3]
+      ? 'has BEGIN and END lines with different labels'
+      : !body || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0
+        ? 'has a body that is not base64'
+        : '';
+  if (problem) {
+    throw new InvalidOptionsError(
+      option,
+      `${option} ${problem}; pass the whole PEM file's text, line breaks included (e.g. read it with readFileSync(path, 'utf8')).`,
+    );
+  }
+  return key;
 }

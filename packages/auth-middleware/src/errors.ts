@@ -6,6 +6,7 @@ export type AuthErrorCode =
   | 'CREDENTIALS_REJECTED'
   | 'INVALID_TOKEN_RESPONSE'
   | 'TOKEN_REQUEST_FAILED'
+  | 'TOKEN_REQUEST_BUILD_FAILED'
   | 'TOKEN_REQUEST_TIMEOUT'
   | 'INSECURE_TRANSPORT'
   | 'INVALID_OPTIONS'
@@ -160,7 +161,10 @@ export class InvalidTokenResponseError extends AuthError {
 }
 
 /**
- * The token request never got an answer (network failure, or its timeout fired).
+ * The token request never got an answer: it failed on the way (network failure,
+ * `TOKEN_REQUEST_FAILED`), its timeout fired (`TOKEN_REQUEST_TIMEOUT`), or it could not be
+ * built (key import, signing, a grant step that threw before sending:
+ * `TOKEN_REQUEST_BUILD_FAILED`, never retried).
  * `systemCode` is the operating system's or TLS layer's reason when the runtime gave one
  * (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`...).
  */
@@ -171,13 +175,14 @@ export class TokenRequestError extends AuthError {
   declare readonly systemCode: string | undefined;
 
   /**
-   * @param code - `TOKEN_REQUEST_FAILED` (no answer) or `TOKEN_REQUEST_TIMEOUT`.
+   * @param code - `TOKEN_REQUEST_FAILED` (no answer), `TOKEN_REQUEST_TIMEOUT`, or
+   * `TOKEN_REQUEST_BUILD_FAILED` (not sent: the request could not be built).
    * @param message - What failed and what to do; never a secret.
    * @param cause - The underlying error, with secrets masked.
    * @param systemCode - The system's reason, when known.
    */
   constructor(
-    code: 'TOKEN_REQUEST_FAILED' | 'TOKEN_REQUEST_TIMEOUT',
+    code: 'TOKEN_REQUEST_FAILED' | 'TOKEN_REQUEST_TIMEOUT' | 'TOKEN_REQUEST_BUILD_FAILED',
     message: string,
     cause?: unknown,
     systemCode?: string,
@@ -220,17 +225,26 @@ export class InvalidOptionsError extends AuthError {
  * pass through; anything else becomes a TokenRequestError whose message and cause have
  * every known secret masked (the original error and its own cause chain are dropped, as
  * they may quote the request). `timedOut` says the request's timeout signal fired, whatever
- * the fetch implementation made of it.
+ * the fetch implementation made of it. `unbuiltStep` names the grant step when the request
+ * was never sent (it could not be built): a `TOKEN_REQUEST_BUILD_FAILED`.
  */
 export function toSafeError(
   error: unknown,
   secrets: readonly string[],
   what: string,
   timedOut = false,
+  unbuiltStep?: string,
 ): Error {
   if (error instanceof AuthError) return error;
   const cause = new Error(redact(messageOf(error), secrets));
   cause.name = error instanceof Error ? error.name : 'Error';
+  if (unbuiltStep && !timedOut) {
+    return new TokenRequestError(
+      'TOKEN_REQUEST_BUILD_FAILED',
+      `${what} could not be built: the strategy's ${unbuiltStep} step threw before sending (${cause.name}: ${cause.message}); nothing was sent. Check the credentials it signs or encodes (e.g. a private key) and the step itself.`,
+      cause,
+    );
+  }
   const timeout = timedOut || cause.name === 'TimeoutError';
   const systemCode = timeout ? undefined : systemCodeOf(error);
   return new TokenRequestError(

@@ -44,6 +44,8 @@ export interface Credentials {
   renew?(request: Request, tokens: TokenSet, response: Response): Promise<TokenSet>;
   /** Requests that must pass untouched (the token endpoints themselves). */
   skip?(request: Request): boolean;
+  /** The API answered 2xx to a request that carried `tokens`. */
+  accepted?(tokens: TokenSet): void;
 }
 
 /** The retry, timeout and observability settings every call of one Auth shares. */
@@ -133,6 +135,7 @@ class Exchange {
       const response = attempt
         ? await attempt.race(send(request, { ...init, signal: attempt.signal }))
         : await send(request, init);
+      this.answered(response);
       return { response };
     } catch (error) {
       return { error: this.failed(error) };
@@ -147,6 +150,11 @@ class Exchange {
    */
   withAttemptSignal(request: Request): Request {
     return this.#attempt ? new Request(request, { signal: this.#attempt.signal }) : request;
+  }
+
+  /** Tells the credentials that the API accepted them (a 2xx answer). */
+  answered(response: Response): void {
+    if (response.ok && this.#tokens) this.#credentials.accepted?.(this.#tokens);
   }
 
   /** The attempt is over: stops its timer. */
@@ -289,6 +297,7 @@ export function buildAuth(credentials: Credentials, settings: ExchangeSettings):
         if (!exchange) return undefined;
         exchanges.delete(request);
         exchange.finished();
+        exchange.answered(response);
         // Synchronous when the answer is final: the common path allocates no promise.
         const outcome = { response };
         return exchange.isFinal(outcome) ? undefined : exchange.settle(outcome, options.fetch);

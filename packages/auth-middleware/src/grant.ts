@@ -8,13 +8,29 @@ export interface GrantContext {
   readonly now: number;
   /** Reports a tolerated oddity of the response through the manager's logger (no secrets). */
   warn(message: string): void;
+  /**
+   * Registers a secret this step made for this request (a signed assertion JWT, a nonce):
+   * from now on it is masked, like `strategy.secrets`, in every error (message, body,
+   * details), log line and hook event of the manager. The manager keeps the most recent 32
+   * (older ones are forgotten, so the set stays bounded). Values shorter than 4 characters
+   * are ignored, as by `redact`.
+   */
+  secret(value: string): void;
 }
 
 /**
  * One way of getting tokens, split like oauth4webapi: `request` sends and returns the raw
  * Response; `process` validates a 2xx Response and returns a typed TokenSet (or throws an
  * InvalidTokenResponseError naming the bad field). The token manager turns non-2xx answers
- * into TokenEndpointErrors between the two steps, so `process` only sees successes.
+ * into TokenEndpointErrors between the two steps, so `process` only sees successes (any
+ * 2xx, not only 200).
+ *
+ * What a step throws: an `AuthError` (e.g. an `InvalidTokenResponseError` or
+ * `InvalidOptionsError` of its own) passes through unchanged. Anything else thrown before
+ * the request went out (a key import's `DataError`, signing, a step that throws before
+ * sending through {@link rawResponse}'s fetch) becomes a `TokenRequestError` with the code
+ * `TOKEN_REQUEST_BUILD_FAILED`, its cause kept; once sent, a failure on the way is
+ * `TOKEN_REQUEST_FAILED` (or `TOKEN_REQUEST_TIMEOUT`).
  */
 export interface GrantStep<Input> {
   /** Sends the token request and resolves with the raw Response (any status). */

@@ -1,4 +1,5 @@
 import type { RequestFetch } from './exchange';
+import { markSent } from './sent-requests';
 
 /**
  * The init a raw call hands its openapi-fetch method: spread it into the method's own init
@@ -19,6 +20,12 @@ export interface RawResponseInit {
  * the grant's `process` step while its path and body stay checked against the spec.
  * openapi-fetch reads the body of error answers itself: it gets a clone.
  *
+ * The contract: `call` must spread the `init` it is given into the openapi-fetch method's
+ * options (`client.POST(path, { ...init, body })`), so the request goes out through
+ * `init.fetch`; that fetch is how the Response is captured (and how the token manager knows
+ * the request was sent). A call that sends some other way captures nothing, and
+ * `rawResponse` throws a TypeError saying so.
+ *
  * @param fetch - The fetch to send with (the vendor's, beneath any auth).
  * @param signal - Aborts the request; `undefined` for none.
  * @param call - Calls one method of the typed client with `init` spread into its options.
@@ -38,12 +45,17 @@ export async function rawResponse(
   await call({
     parseAs: 'stream',
     fetch: async (request, init) => {
+      markSent(signal);
       raw = await fetch(request, init);
       return raw.clone();
     },
     ...(signal ? { signal } : {}),
   });
-  if (!raw) throw new TypeError('The request was not sent.');
+  if (!raw) {
+    throw new TypeError(
+      'rawResponse: the call did not send through the fetch in init; spread init into the openapi-fetch call: client.POST(path, { ...init, body })',
+    );
+  }
   return raw;
 }
 

@@ -46,6 +46,37 @@ describe('redact', () => {
     expect(out).toBe('Authorization: Bearer [redacted] and basic [redacted] and Key [redacted]');
   });
 
+  it.each([
+    [
+      'Authorization: token ghs_16C7e42F292c6912E7710c838347Ae178B4a',
+      'Authorization: token [redacted]',
+    ],
+    ['authorization: Bearer abc.def', 'authorization: Bearer [redacted]'],
+    ['Authorization: Basic dXNlcjpw', 'Authorization: Basic [redacted]'],
+    ['Authorization: Key 1f2e', 'Authorization: Key [redacted]'],
+    ['{"authorization":"Bot x"}', '{"authorization":"Bot [redacted]"}'],
+    ['Authorization: s3cr3t-bare-value', 'Authorization: [redacted]'],
+    [
+      "headers: { Authorization: 'Custom-Scheme abc' }",
+      "headers: { Authorization: 'Custom-Scheme [redacted]' }",
+    ],
+    ['Proxy-Authorization: Negotiate YIIGhgYJKoZI', 'Proxy-Authorization: Negotiate [redacted]'],
+    ['{\\"Authorization\\":\\"token abcd\\"}', '{\\"Authorization\\":\\"token [redacted]\\"}'],
+    ['Authorization=bare; next', 'Authorization=[redacted]; next'],
+  ])('masks the credentials of any Authorization scheme: %s', (text, expected) => {
+    expect(redact(text, [])).toBe(expected);
+  });
+
+  it('leaves prose about authorization alone, and an already masked value as it is', () => {
+    for (const text of [
+      'The authorization scheme is wrong',
+      'set the Authorization header with authorize(headers, tokens)',
+      'Authorization: Bearer [redacted]',
+    ]) {
+      expect(redact(text, [])).toBe(text);
+    }
+  });
+
   it('masks a secret escaped inside JSON text', () => {
     const secret = 'quote"back\\slash-secret';
     const out = redact(JSON.stringify({ echoed: secret }), [secret]);

@@ -1,5 +1,13 @@
 const MASK = '[redacted]';
 
+/**
+ * An Authorization header and its value, as written in a log line, a header dump or JSON:
+ * the name, the separator (`: `, `=`, `":"`), then the value: an optional scheme word and
+ * the credentials (up to a space, quote, comma, semicolon or brace).
+ */
+const AUTHORIZATION_HEADER =
+  /\b((?:proxy-)?authorization)(\\?["']?\s*[:=]\s*\\?["']?)((?:[\w-]+ +)?[^\s"'\\,;{}]+)/gi;
+
 /** The UTF-8 bytes of `text` as a binary string (one char per byte), ready for btoa. */
 export function utf8Binary(text: string): string {
   let binary = '';
@@ -41,8 +49,11 @@ function formsOf(secret: string): string[] {
  * Replaces every occurrence of each secret in `text` (as written, URL- or form-encoded,
  * JSON-escaped, and base64 at any alignment, as inside a Basic header) with `[redacted]`.
  * Secrets shorter than 4 characters are ignored: masking them would shred ordinary words
- * without protecting anything. Authorization values (`Basic`, `Bearer`, `Key`) are masked
- * whether or not their secret is known.
+ * without protecting anything. Authorization values are masked whether or not their secret
+ * is known: the credentials after any scheme in an `Authorization` (or
+ * `Proxy-Authorization`) header, as in `Authorization: token ghs_...` or
+ * `"authorization":"Bot x"`, a bare value with no scheme whole, and `Basic`, `Bearer` and
+ * `Key` values anywhere.
  */
 export function redact(text: string, secrets: Iterable<string>): string {
   const forms = new Set<string>();
@@ -54,6 +65,11 @@ export function redact(text: string, secrets: Iterable<string>): string {
     text = text.replaceAll(form, MASK);
   }
   return text
+    .replace(AUTHORIZATION_HEADER, (_match, name: string, separator: string, value: string) => {
+      const scheme = /^([\w-]+) +(?=\S)/.exec(value)?.[0] ?? '';
+      const credentials = value.slice(scheme.length);
+      return `${name}${separator}${scheme}${credentials.startsWith(MASK) ? credentials : MASK}`;
+    })
     .replace(/\b(Basic|Bearer)\s+[\w.~+/=-]{8,}/gi, `$1 ${MASK}`)
     .replace(/\bKey\s+[\w.~+/=-]{8,}/g, `Key ${MASK}`);
 }

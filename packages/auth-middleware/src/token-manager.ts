@@ -5,6 +5,7 @@ import {
   InvalidOptionsError,
   InvalidTokenResponseError,
   messageOf,
+  systemCodeOf,
   TokenEndpointError,
   TokenRequestError,
   toSafeError,
@@ -19,6 +20,7 @@ import {
   retryAfterMs,
   retryDelay,
 } from './retry';
+import { wasSent } from './sent-requests';
 import { abortable } from './single-flight';
 import { attemptSignal, timeoutOption } from './timeout';
 import { tokenEndpointError } from './token-response';
@@ -47,7 +49,12 @@ export interface TokenManagerOptions {
   /**
    * The lifetime assumed for a token whose response gives none (no `expires_in`, `null`,
    * zero, negative, or an expiry already past). Default: none, the token is used until the
-   * API refuses it (401), then renewed and the call replayed.
+   * API refuses it (401), then renewed and the call replayed once: however long that takes
+   * (a simulated year included), no token request is made before. There is deliberately no
+   * default maximum age: the first 401 already renews without failing the call, while a
+   * default age would add token requests for tokens that never expire. Set this option to
+   * renew such tokens on a schedule (e.g. when the vendor documents a lifetime but does not
+   * send it).
    */
   defaultLifetimeMs?: number;
   /** Allow credentials over plain http to non-loopback hosts. Default false. */
@@ -73,6 +80,8 @@ const LEASE_MARGIN_MS = 5_000;
 const MIN_LIFETIME_MS = 1_000;
 /** How many recently seen tokens are remembered to mask them in errors. */
 const TOKENS_REMEMBERED = 16;
+/** How many secrets registered by grant steps (`context.secret`) are remembered. */
+const STEP_SECRETS_REMEMBERED = 32;
 /** The OAuth2 errors that mean the primary credentials themselves are wrong. */
 const CREDENTIAL_ERRORS = new Set(['invalid_client', 'invalid_grant', 'unauthorized_client']);
 
@@ -85,9 +94,26 @@ const credentialsRefused = (error: unknown) =>
   (error.status === 401 ||
     (error.status === 400 && (error.error === undefined || CREDENTIAL_ERRORS.has(error.error))));
 
+/** A request that got no answer on the way (not one that could not be built). */
+const isUnanswered = (error: unknown) =>
+  error instanceof TokenRequestError && error.code !== 'TOKEN_REQUEST_BUILD_FAILED';
+
+/**
+ * Whether a step's failure looks like one on the way (a fetch's network error or abort),
+ * for steps that send without `rawResponse`, whose sending the manager cannot see.
+ */
+const looksSent = (error: unknown) =>
+  // A socket's or TLS's reason (ECONNREFUSED, UND_ERR_SOCKET, CERT_HAS_EXPIRED...), not a
+  // local one such as a key import's ERR_OSSL_ASN1_NOT_ENOUGH_DATA.
+  /^(E[A-Z0-9]+|UND_ERR_\w+|ERR_TLS_\w+|\w*CERT\w*)$/.test(systemCodeOf(error) ?? '') ||
+  (error instanceof Error &&
+    (error.name === 'AbortError' ||
+      error.name === 'TimeoutError' ||
+      (error.name === 'TypeError' && /fetch|network/i.test(error.message))));
+
 /** A failure that should pass: the network, a timeout, or the server's 5xx, 429, 408. */
 const isPassing = (error: unknown) =>
-  error instanceof TokenRequestError ||
+  isUnanswered(error) ||
   (error instanceof TokenEndpointError &&
     !(error instanceof CredentialsRejectedError) &&
     (error.status >= 500 || error.status === 429 || error.status === 408));
@@ -125,6 +151,12 @@ export class TokenManager {
   #knownKey: string | undefined;
   /** The last few tokens seen (bounded), so errors can mask them too. */
   #seen: string[] = [];
+  /** The secrets grant steps registered (`context.secret`), most recent first, bounded. */
+  #stepSecrets: string[] = [];
+  /** The access token this manager obtained last, until the API first accepts it. */
+  #untried: string | undefined;
+  /** Whether the "refused a brand-new token" warning was given (once per manager). */
+  #warnedNewTokenRefused = false;
 
   constructor(strategy: GrantStrategy, options: TokenManagerOptions = {}) {
     this.strategy = strategy;
@@ -180,6 +212,7 @@ export class TokenManager {
     signal?: AbortSignal | null,
   ): Promise<TokenSet> {
     const key = await this.key();
+    if (rejectedAccessToken === this.#untried) this.#warnNewTokenRefused();
     this.#coordinator.refuse(key, rejectedAccessToken);
     this.store.coordination?.refuse(key, rejectedAccessToken).catch((error: unknown) => {
       this.#log(
@@ -219,6 +252,26 @@ export class TokenManager {
     await this.store.delete(await this.key());
   }
 
+  /** The API accepted (answered 2xx to) a request that carried `accessToken`. */
+  accepted(accessToken: string): void {
+    if (accessToken === this.#untried) this.#untried = undefined;
+  }
+
+  /**
+   * A token refused before any call succeeded with it is most often put on the request the
+   * wrong way: say so once.
+   */
+  #warnNewTokenRefused(): void {
+    this.#untried = undefined;
+    if (this.#warnedNewTokenRefused) return;
+    this.#warnedNewTokenRefused = true;
+    this.#log(
+      'warn',
+      `the API refused (401) a ${this.strategy.name} token issued moments earlier, before any call succeeded with it. The likely cause is the authorization scheme: by default the token goes out as "Bearer <token>"; if the API expects another (e.g. "token <token>" or a header of its own), set it with the strategy's authorize(headers, tokens).`,
+      { status: 401, authorize: this.strategy.authorize ? 'custom' : 'default (Bearer)' },
+    );
+  }
+
   /** Masks every secret and token this manager knows of, and `extra` values. */
   redact(text: string, extra: readonly string[] = []): string {
     return redact(text, [...this.#secrets(), ...extra]);
@@ -239,7 +292,7 @@ export class TokenManager {
   }
 
   #secrets(): string[] {
-    return [...this.strategy.secrets, ...this.#seen];
+    return [...this.strategy.secrets, ...this.#stepSecrets, ...this.#seen];
   }
 
   #log(level: keyof AuthLogger, message: string, fields: Record<string, unknown>): void {
@@ -306,9 +359,35 @@ export class TokenManager {
     return abortable(this.#coordinator.fly(key, task), signal);
   }
 
+  /**
+   * The header values a custom `authorize` makes of `tokens` (e.g. a signature derived from
+   * the token), so they are masked too; the scheme word of `<scheme> <credentials>` is kept.
+   */
+  #authorizationValues(tokens: TokenSet): string[] {
+    const { authorize } = this.strategy;
+    if (!authorize) return [];
+    const headers = new Headers();
+    try {
+      authorize(headers, tokens);
+    } catch {
+      return [];
+    }
+    return [...headers.values()].map((value) => value.replace(/^[\w-]+ +(?=\S)/, ''));
+  }
+
+  /** Remembers a secret a grant step made, most recent first, keeping the last 32. */
+  #addStepSecret(value: string): void {
+    if (typeof value !== 'string' || value.length < 4) return;
+    this.#stepSecrets = [value, ...this.#stepSecrets.filter((known) => known !== value)].slice(
+      0,
+      STEP_SECRETS_REMEMBERED,
+    );
+  }
+
   /** Remembers tokens so errors can mask them, even ones another manager or process stored. */
-  #remember({ accessToken, refreshToken }: TokenSet): void {
-    for (const token of [accessToken, refreshToken]) {
+  #remember(tokens: TokenSet): void {
+    const { accessToken, refreshToken } = tokens;
+    for (const token of [accessToken, refreshToken, ...this.#authorizationValues(tokens)]) {
       if (token && !this.#seen.includes(token)) {
         this.#seen = [token, ...this.#seen].slice(0, TOKENS_REMEMBERED);
       }
@@ -446,7 +525,8 @@ export class TokenManager {
   #retryDelay(error: unknown, retry: number): number | undefined {
     const policy = this.#retry;
     if (!policy || retry >= policy.maxRetries) return undefined;
-    if (error instanceof TokenRequestError) return retryDelay(policy, retry, undefined);
+    if (isUnanswered(error)) return retryDelay(policy, retry, undefined);
+    if (error instanceof TokenRequestError) return undefined;
     if (!(error instanceof TokenEndpointError) || !policy.statuses.has(error.status)) {
       return undefined;
     }
@@ -462,13 +542,16 @@ export class TokenManager {
       signal: attempt.signal,
       now,
       warn: (message) => this.#log('warn', this.redact(message), {}),
+      secret: (value) => this.#addStepSecret(value),
     };
+    let answered = false;
     try {
       // Raced against the timeout, so a strategy (or fetch) that ignores the signal cannot
       // hang every waiter of the flight.
       const next = await abortable(
         (async () => {
           const response = await step.request(input as never, context);
+          answered = true;
           if (!response.ok) {
             throw await tokenEndpointError(response, { what, secrets: this.#secrets(), now });
           }
@@ -489,7 +572,14 @@ export class TokenManager {
       return next;
     } catch (error) {
       const origin = originOf(this.strategy.tokenUrls[0] ?? '');
-      throw toSafeError(error, this.#secrets(), `${what} to ${origin}`, attempt.timedOut());
+      const unbuilt = !answered && !wasSent(attempt.signal) && !looksSent(error);
+      throw toSafeError(
+        error,
+        this.#secrets(),
+        `${what} to ${origin}`,
+        attempt.timedOut(),
+        unbuilt ? `${input ? 'refresh' : 'acquire'}.request` : undefined,
+      );
     } finally {
       attempt.done();
     }
@@ -512,6 +602,7 @@ export class TokenManager {
       issued || !input?.refreshToken ? next : { ...next, refreshToken: input.refreshToken };
     const tokens = this.#withUsableLifetime(rotated, now);
     this.#coordinator.stored(key, tokens.accessToken);
+    this.#untried = tokens.accessToken;
     if (!(await io.write(tokens))) {
       // The lease expired and another process took it: its tokens are newer than ours.
       this.#log(

@@ -1,3 +1,5 @@
+import { InvalidTokenResponseError } from './errors';
+
 /** The tokens a grant returned, with the expiry as an absolute instant. */
 export interface TokenSet {
   /** The access token to put on requests. */
@@ -38,7 +40,57 @@ export function expiresAtFromEpochSeconds(
   epochSeconds: number,
   server?: { response: Response; now: number },
 ): number {
-  const expiresAt = toMs(epochSeconds, 'expires_at');
+  return onLocalClock(toMs(epochSeconds, 'expires_at'), server);
+}
+
+/** An instant set by the server's clock, moved onto ours through the response's `Date`. */
+function onLocalClock(expiresAt: number, server?: { response: Response; now: number }): number {
   const serverNow = Date.parse(server?.response.headers.get('date') ?? '');
   return server && !Number.isNaN(serverNow) ? server.now + (expiresAt - serverNow) : expiresAt;
+}
+
+/** An ISO 8601 date-time with a time zone: `2026-01-02T03:04:05Z`, `...05.123+01:00`. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Turns an absolute expiry written as an ISO 8601 date-time with a time zone (`Z` or an
+ * offset), as a GitHub-App installation token's `expires_at: "2026-01-02T03:04:05Z"`, into
+ * epoch milliseconds on the local clock, corrected for the server's clock like
+ * {@link expiresAtFromEpochSeconds} (given `server`, the lifetime is measured against the
+ * response's `Date` header and applied to `now`).
+ *
+ * A token whose response gives no expiry at all has none: it is used until the API refuses
+ * it (401), then renewed and the call replayed once, unless the manager's
+ * `defaultLifetimeMs` gives it a lifetime.
+ *
+ * @param value - The field's value, as read from the body.
+ * @param field - The field's name, for the error (e.g. `expires_at`).
+ * @param server - The token `response` and `now` (the local time), to correct for the server's clock.
+ * @throws InvalidTokenResponseError naming `field` when `value` is not a string, has no time
+ * zone, or is not a date.
+ */
+export function expiresAtFromIsoTimestamp(
+  value: unknown,
+  field: string,
+  server?: { response: Response; now: number },
+): number {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const expiresAt = ISO_DATE_TIME.test(text) ? Date.parse(text.replace(' ', 'T')) : Number.NaN;
+  if (Number.isNaN(expiresAt)) {
+    const what =
+      value === undefined
+        ? 'missing'
+        : typeof value !== 'string'
+          ? value === null
+            ? 'null'
+            : `a ${typeof value}`
+          : ISO_DATE_TIME.test(`${text}Z`)
+            ? 'a date-time without a time zone'
+            : 'not an ISO 8601 date-time';
+    throw new InvalidTokenResponseError(
+      `The token response field "${field}" is ${what}; expected an ISO 8601 date-time with a time zone, e.g. 2026-01-02T03:04:05Z.`,
+      { field, ...(server ? { response: server.response } : {}) },
+    );
+  }
+  return onLocalClock(expiresAt, server);
 }

@@ -17,6 +17,7 @@ export { basicAuthorization } from './basic-auth';
 export {
   baseUrlOption,
   type CommonClientOptions,
+  keyOption,
   splitClientOptions,
   staticAuthOptions,
   stringOption,
@@ -34,7 +35,11 @@ export {
   type TokenResponseContext,
   tokenEndpointError,
 } from './token-response';
-export { expiresAtFromEpochSeconds, expiresAtFromExpiresIn } from './token-set';
+export {
+  expiresAtFromEpochSeconds,
+  expiresAtFromExpiresIn,
+  expiresAtFromIsoTimestamp,
+} from './token-set';
 export { deriveStoreKey } from './token-store';
 export { assertSecureUrl } from './transport';
 export { withTypedErrors } from './typed-client';

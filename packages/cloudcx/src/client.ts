@@ -96,7 +96,13 @@ function passwordAuth(auth: object): auth is CloudCxPasswordAuth {
  * `/oauth/token`. Envelopes whose `code` is not `"0000"` reject with a CloudCxApiError.
  */
 export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClient {
-  const { baseUrl: baseUrlInput, auth: authInput, ...rest } = options;
+  const { baseUrl: baseUrlInput, ...rest } = options;
+  const {
+    credentials: { auth: authInput },
+    manager,
+    client: clientOptions,
+    fetch: send,
+  } = splitClientOptions(rest, ['auth']);
   const baseUrl = baseUrlOption(baseUrlInput);
   if (typeof authInput !== 'object' || authInput === null) {
     throw new InvalidOptionsError(
@@ -104,7 +110,6 @@ export function createCloudCxClient(options: CloudCxClientOptions): CloudCxClien
       'auth is missing: pass { clientId, clientSecret, username, password } or { apiKey }.',
     );
   }
-  const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
   const hasKey = 'apiKey' in authInput;
   if (hasKey && passwordAuth(authInput)) {
     throw new InvalidOptionsError(

@@ -84,14 +84,13 @@ export type CloudLxClient = Client<CloudLxPaths> & {
  * type; the second entry lets a Prism mock of the spec answer) unless the call sets its own.
  */
 export function createCloudLxClient(options: CloudLxClientOptions): CloudLxClient {
+  const { baseUrl: baseUrlInput, apiVersion = 'v1', ...rest } = options;
   const {
-    baseUrl: baseUrlInput,
-    clientId: idInput,
-    clientSecret: secretInput,
-    apiVersion = 'v1',
-    ...rest
-  } = options;
-  const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
+    credentials: { clientId: idInput, clientSecret: secretInput },
+    manager,
+    client: clientOptions,
+    fetch: send,
+  } = splitClientOptions(rest, ['clientId', 'clientSecret']);
   const baseUrl = baseUrlOption(baseUrlInput ?? CLOUDLX_BASE_URL);
   const clientId = stringOption(idInput, 'clientId');
   const clientSecret = stringOption(secretInput, 'clientSecret');

@@ -112,7 +112,13 @@ async function processSensuTokenResponse(
  * refused, and replays a 401 once. With `auth: { apiKey }` it sends `Authorization: Key <key>`.
  */
 export function createSensuClient(options: SensuClientOptions): SensuClient {
-  const { baseUrl: baseUrlInput, auth: authInput, ...rest } = options;
+  const { baseUrl: baseUrlInput, ...rest } = options;
+  const {
+    credentials: { auth: authInput },
+    manager,
+    client: clientOptions,
+    fetch: send,
+  } = splitClientOptions(rest, ['auth']);
   const baseUrl = baseUrlOption(baseUrlInput ?? SENSU_BASE_URL);
   if (typeof authInput !== 'object' || authInput === null) {
     throw new InvalidOptionsError(
@@ -120,7 +126,6 @@ export function createSensuClient(options: SensuClientOptions): SensuClient {
       'auth is missing: pass { username, password } or { apiKey }.',
     );
   }
-  const { manager, client: clientOptions, fetch: send } = splitClientOptions(rest);
   const hasKey = 'apiKey' in authInput;
   if (hasKey && ('username' in authInput || 'password' in authInput)) {
     throw new InvalidOptionsError(
