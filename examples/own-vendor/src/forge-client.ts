@@ -1,3 +1,4 @@
+// #region imports
 import { createTokenAuth } from '@tokenwire/auth-middleware';
 import {
   baseUrlOption,
@@ -16,7 +17,9 @@ import {
 } from '@tokenwire/auth-middleware/vendor-kit';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './paths';
+// #endregion imports
 
+// #region options
 /** The options of {@link createForgeClient}: the App's credentials, and the common ones. */
 export interface ForgeClientOptions extends CommonClientOptions {
   /** The API's base URL, e.g. `https://api.forge.example`. */
@@ -34,7 +37,9 @@ export type ForgeClient = Client<paths> & {
   /** `getAccessToken`, `refresh`, `invalidate`. */
   readonly auth: ClientAuthControls;
 };
+// #endregion options
 
+// #region assertion
 const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
     .replace(/=+$/, '')
@@ -62,7 +67,9 @@ async function signAssertion(privateKeyPem: string, appId: string, now: number) 
   const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, utf8(`${header}.${claims}`));
   return `${header}.${claims}.${base64url(new Uint8Array(signature))}`;
 }
+// #endregion assertion
 
+// #region setup
 /**
  * A typed Forge client. An installation token is requested with a fresh signed assertion
  * on first use, renewed before its `expires_at` (a new grant each time: there is no refresh
@@ -80,7 +87,9 @@ export function createForgeClient(options: ForgeClientOptions): ForgeClient {
   const appId = stringOption(credentials.appId, 'appId');
   const installationId = stringOption(credentials.installationId, 'installationId');
   const privateKey = keyOption(credentials.privateKey, 'privateKey');
+  // #endregion setup
 
+  // #region strategy
   const tokenClient = createClient<paths>({ ...client, baseUrl, fetch: send });
   const strategy: GrantStrategy = {
     name: 'forge',
@@ -110,9 +119,12 @@ export function createForgeClient(options: ForgeClientOptions): ForgeClient {
     },
     authorize: (headers, tokens) => headers.set('Authorization', `token ${tokens.accessToken}`),
   };
+  // #endregion strategy
 
+  // #region client
   const auth = createTokenAuth({ ...manager, strategy });
   const fetch = auth.wrapFetch(send);
   const api = withTypedErrors(createClient<paths>({ ...client, baseUrl, fetch }), fetch);
   return Object.assign(api, { auth: tokenControls(auth) });
 }
+// #endregion client
