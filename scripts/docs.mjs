@@ -82,6 +82,7 @@ const sections = [
   ...vendors.map((v) => ({ href: `${v.api}/index.html`, text: v.title, group: 'REST API' })),
   { href: 'api/index.html', text: 'TypeScript API' },
   { href: 'packages/index.html', text: 'Packages' },
+  { href: 'guides/own-vendor.html', text: 'Your own vendor' },
   { href: 'examples/index.html', text: 'Examples' },
   { href: 'specs/index.html', text: 'Specs' },
 ];
@@ -329,6 +330,8 @@ ${modules}
 <ul>
 ${packages}
 </ul>
+<h2>Your own vendor</h2>
+<p>A client for an API tokenwire does not ship, on the published packages: <a href="guides/own-vendor.html">the guide</a>, from a client-credentials client to a signed-assertion one.</p>
 <h2>Examples</h2>
 <p>Runnable programs, one per vendor and the main command's demo: <a href="examples/index.html">examples/</a>.</p>`,
   );
@@ -408,6 +411,17 @@ export async function buildDocs() {
       `<h1>Packages</h1><p>Each package's guide, from its README, and its TypeScript API reference.</p><ul>${packageList.join('\n')}</ul>`,
     ),
   );
+  // The guide to writing a client of one's own; its code blocks are the example's source
+  // (examples/own-vendor/src/guide.test.ts keeps them identical).
+  await mkdir(join(siteDir, 'guides'), { recursive: true });
+  await writeFile(
+    join(siteDir, 'guides/own-vendor.html'),
+    page(
+      'guides/own-vendor.html',
+      'tokenwire: your own vendor',
+      readmeHtml(await readFile(join(repoRoot, 'examples/own-vendor/GUIDE.md'), 'utf8')),
+    ),
+  );
   const examples = await writeSources();
   await writeFile(join(siteDir, 'index.html'), indexHtml(api.modules));
   await precompress();
@@ -417,6 +431,7 @@ export async function buildDocs() {
     ...api.pages.map((p) => `api/${p}`),
     'packages/index.html',
     ...packagePages.map((p) => `packages/${p.dir}.html`),
+    'guides/own-vendor.html',
     'examples/index.html',
     ...examples,
     'specs/index.html',

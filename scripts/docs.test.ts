@@ -429,6 +429,35 @@ describe('API docs in a real browser', () => {
     }
   });
 
+  it('renders the "Your own vendor" guide, linked from the index, with every code block highlighted', async () => {
+    const url = `${docs.url}/guides/own-vendor.html`;
+    const index = await open(browser, `${docs.url}/index.html`);
+    expect(await linksOf(index.page)).toContain(url);
+    await index.page.close();
+    const { page, problems } = await open(browser, url);
+    expect(await page.locator('h1').first().innerText()).toBe('Your own vendor');
+    const source = readFileSync(join(repoRoot, 'examples/own-vendor/GUIDE.md'), 'utf8');
+    const blocks = source.match(/^```/gm)?.length ?? 0;
+    expect(blocks).toBeGreaterThan(10);
+    expect(await page.locator('pre code.hljs.language-ts').count()).toBe(blocks / 2);
+    const keyword = page.locator('pre code.hljs .hljs-keyword').first();
+    expect(await keyword.count()).toBe(1);
+    expect(await keyword.evaluate((el) => getComputedStyle(el).color)).not.toBe(
+      await page
+        .locator('pre code.hljs')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color),
+    );
+    expect(await page.locator('main').innerText()).toContain('TOKEN_REQUEST_BUILD_FAILED');
+    await expectLinksResolve(
+      url,
+      (await linksOf(page)).filter((href) => href.startsWith(docs.url)),
+    );
+    await shoot(page, 'guide-own-vendor');
+    expect(problems, url).toEqual([]);
+    await page.close();
+  });
+
   it('renders the TypeScript reference: the named symbols and every error class, with their doc comments', async () => {
     const wanted = [
       ...publicExports.filter((e) =>
@@ -539,6 +568,7 @@ describe('API docs in a real browser', () => {
       ...vendors.map((v) => `${v.api}/index.html`),
       'api/index.html',
       'packages/index.html',
+      'guides/own-vendor.html',
       'examples/index.html',
       'specs/index.html',
     ].map((path) => `${docs.url}/${path}`);
