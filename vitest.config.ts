@@ -7,6 +7,7 @@ export default defineConfig({
     projects: [
       'packages/*',
       'examples',
+      'examples/own-vendor',
       {
         test: {
           name: 'repo',

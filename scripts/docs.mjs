@@ -135,13 +135,18 @@ const markdown = new Marked(
 
 /**
  * Renders a package README. Its links into the repository point at the site's copies:
- * ../../examples/<name>.ts at the example's page, ../../specs at the specs, ../<package> at
+ * ../../examples/own-vendor/GUIDE.md at the guide's page, ../../examples/<name>.ts at the
+ * example's page, ../../specs at the specs, ../<package> at
  * that package's page.
  */
 function readmeHtml(text) {
   const packageDirs = new Set(packagePages.map((p) => p.dir));
   return markdown
     .parse(text, { async: false, gfm: true })
+    .replace(
+      /href="\.\.\/\.\.\/examples\/own-vendor\/GUIDE\.md"/g,
+      'href="../guides/own-vendor.html"',
+    )
     .replace(
       /href="\.\.\/\.\.\/examples\/([\w-]+)\.ts"/g,
       (_, name) => `href="../examples/${name}.html"`,
