@@ -2,6 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** The compiler settings of both runs: the type-check and the emit. */
+const compilerFlags = [
+  '--target',
+  'es2022',
+  '--module',
+  'preserve',
+  '--moduleResolution',
+  'bundler',
+  '--lib',
+  'es2023,dom',
+  '--types',
+  'node',
+];
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The example, as a user outside this monorepo would build it: the packed
@@ -54,16 +69,7 @@ describe.each(['5.9.3', '7.0.2'])('the example on the packed package, TypeScript
       [
         '--strict',
         '--noEmit',
-        '--target',
-        'es2022',
-        '--module',
-        'preserve',
-        '--moduleResolution',
-        'bundler',
-        '--lib',
-        'es2023,dom',
-        '--types',
-        'node',
+        ...compilerFlags,
         '--exactOptionalPropertyTypes',
         '--noUncheckedIndexedAccess',
         'src/forge-client.ts',
@@ -80,22 +86,7 @@ describe.each(['5.9.3', '7.0.2'])('the example on the packed package, TypeScript
     // The clients' only relative imports are types, erased here: the emitted files run as they are.
     run(
       tsc,
-      [
-        '--target',
-        'es2022',
-        '--module',
-        'preserve',
-        '--moduleResolution',
-        'bundler',
-        '--lib',
-        'es2023,dom',
-        '--types',
-        'node',
-        '--outDir',
-        'out',
-        'src/forge-client.ts',
-        'src/fake-server.ts',
-      ],
+      [...compilerFlags, '--outDir', 'out', 'src/forge-client.ts', 'src/fake-server.ts'],
       project,
     );
     writeFileSync(
