@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The compiler settings of both runs: the type-check and the emit. */
 const compilerFlags = [
@@ -16,8 +17,6 @@ const compilerFlags = [
   '--types',
   'node',
 ];
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The example, as a user outside this monorepo would build it: the packed
 // @tokenwire/auth-middleware in a fresh npm project, under each TypeScript major.
