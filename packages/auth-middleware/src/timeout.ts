@@ -1,5 +1,4 @@
 import { InvalidOptionsError } from './errors';
-import { abortable } from './single-flight';
 
 /** The default per-attempt timeout of API calls. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -42,6 +41,10 @@ export interface AttemptSignal {
 /**
  * A new signal that follows `caller` and aborts after `timeoutMs` (no timer when 0). Built
  * on `setTimeout`, not `AbortSignal.timeout`, so fake timers in tests drive it too.
+ *
+ * Every API call attempt makes one, so it is kept lean: one listener (on the caller's
+ * signal), one timer, and a race that the abort rejects directly rather than through a
+ * second listener on the attempt's own signal.
  */
 export function attemptSignal(
   caller: AbortSignal | null | undefined,
@@ -50,24 +53,39 @@ export function attemptSignal(
   const controller = new AbortController();
   const { signal } = controller;
   let fired = false;
+  let rejectRace: ((reason: unknown) => void) | undefined;
+  const abort = (reason: unknown) => {
+    if (signal.aborted) return; // the first cause wins
+    controller.abort(reason);
+    rejectRace?.(reason);
+  };
   // Kept after the headers are in, so aborting the call still stops the body. The caller's
   // signal is the Request's own (one per call), so the listener goes with the call.
-  if (caller?.aborted) controller.abort(caller.reason);
-  else caller?.addEventListener('abort', () => controller.abort(caller.reason), { once: true });
+  if (caller?.aborted) abort(caller.reason);
+  else caller?.addEventListener('abort', () => abort(caller.reason), { once: true });
   const timer =
     timeoutMs > 0
       ? setTimeout(() => {
-          if (signal.aborted) return; // the caller was first
-          fired = true;
-          controller.abort(new DOMException('The attempt timed out.', 'TimeoutError'));
+          fired = !signal.aborted;
+          abort(new DOMException('The attempt timed out.', 'TimeoutError'));
         }, timeoutMs)
       : undefined;
   return {
     signal,
     timedOut: () => fired,
-    race: (promise) => abortable(promise, signal),
+    race(promise) {
+      if (!signal.aborted) {
+        return new Promise((resolve, reject) => {
+          rejectRace = reject;
+          promise.then(resolve, reject);
+        });
+      }
+      promise.catch(() => {}); // it goes on unwatched; its failure is nobody's
+      return Promise.reject(signal.reason);
+    },
     done() {
       clearTimeout(timer);
+      rejectRace = undefined;
     },
   };
 }

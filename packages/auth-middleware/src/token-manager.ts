@@ -548,7 +548,7 @@ export class TokenManager {
     try {
       // Raced against the timeout, so a strategy (or fetch) that ignores the signal cannot
       // hang every waiter of the flight.
-      const next = await abortable(
+      const next = await attempt.race(
         (async () => {
           const response = await step.request(input as never, context);
           answered = true;
@@ -557,7 +557,6 @@ export class TokenManager {
           }
           return step.process(response, input as never, context);
         })(),
-        attempt.signal,
       );
       this.#remember(next);
       // Headers refuse line breaks and NUL (and the TypeError they throw quotes the whole
