@@ -1,5 +1,5 @@
 import type { RedisClientType } from '@redis/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { RedisStoreErrorEvent } from './errors';
 import { RedisServer } from './redis-server.fixture';
 import { createRedisStore, type RedisTokenStore } from './redis-store';
@@ -89,35 +89,45 @@ describe('when Redis goes down, the store fails open', () => {
   });
 
   it('resumes sharing by itself when Redis is back on the same port', async () => {
+    // Each wait here is bounded; should the whole still run out of time, say where it was.
+    let step = 'setting up';
+    onTestFailed(() => console.error(`The outage test stopped while ${step}.`));
     const { server, stores } = await setup();
     const { lines, logger } = recordingLogger();
     const a = await stores.open({ logger });
     const b = await stores.open();
     await a.set('k', tokens('one'));
     expect(await b.get('k')).toMatchObject({ accessToken: 'access-one' });
+    step = 'stopping Redis';
     await server.stop();
+    step = 'waiting for both stores to notice';
     await eventually(() => stores.errors.length >= 2, 'both stores to notice', 3_000);
     // Each store goes on alone.
     await a.set('k', tokens('a-alone'));
     expect(await b.get('k')).toMatchObject({ accessToken: 'access-one' });
 
+    step = 'restarting Redis';
     await server.restart();
+    step = 'waiting for both stores to be ready';
     await Promise.all([a, b].map((store) => store.ready({ signal: AbortSignal.timeout(5_000) })));
     expect(lines.some((line) => line.level === 'info' && /answers again/.test(line.message))).toBe(
       true,
     );
     // Redis restarted empty; local copies are not trusted after the outage.
     expect(await b.get('k')).toBeUndefined();
+    step = 'sharing again';
     await a.set('k', tokens('shared-again'));
     await eventually(
       async () => (await b.get('k'))?.accessToken === 'access-shared-again',
       'b to see a’s write',
     );
+    step = 'leasing';
     const lease = await a.coordination.lease('k', leaseOptions());
     await expect(
       b.coordination.lease('k', { ttlMs: 5_000, signal: AbortSignal.timeout(200) }),
     ).rejects.toThrow();
     await lease.release();
+    step = 'broadcasting a refusal';
     await b.coordination.refuse('k', 'access-shared-again');
     await eventually(() => a.coordination.isRefused('k', 'access-shared-again'), 'a to hear');
     // Two stores, one outage each.

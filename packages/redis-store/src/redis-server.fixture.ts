@@ -46,7 +46,12 @@ async function waitForPing(port: number, child: ChildProcess, timeoutMs = 10_000
     client.on('error', () => {});
     try {
       await client.connect();
-      if ((await client.ping()) === 'PONG') return;
+      // A PING that gets no answer is tried again, never waited on for ever.
+      const pong = await Promise.race([
+        client.ping(),
+        new Promise((resolve) => setTimeout(resolve, 500, 'no answer')),
+      ]);
+      if (pong === 'PONG') return;
     } catch {
       // Not listening yet.
     } finally {
