@@ -3,6 +3,7 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type RunningSandbox, startSandbox } from '@tokenwire/sandbox';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt, type BinRun, runBin } from './test-support/run-bin';
@@ -297,6 +298,16 @@ describe('tokenwire call', () => {
     for (const command of ['token', 'call', 'login', 'logout', 'sandbox', 'mock', 'docs']) {
       expect(help.stdout).toContain(`  ${command} `);
     }
+  });
+
+  it('runs the same through the bin that installs link (bin/tokenwire.js)', async () => {
+    const bin = fileURLToPath(new URL('../bin/tokenwire.js', import.meta.url));
+    const [direct, linked] = await Promise.all([
+      runBin(['--help'], {}),
+      runBin(['--help'], {}, '', bin),
+    ]);
+    expect(linked).toEqual(direct);
+    expect((await runBin(['frobnicate'], {}, '', bin)).code).toBe(2);
   });
 });
 
